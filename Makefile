@@ -1,0 +1,37 @@
+# `make site` and `make test` are the two commands a newcomer runs (see README.md).
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: site test setup browser bench clean
+
+site: setup
+	$(PYTHON) build.py
+
+test: setup browser
+	$(PYTHON) -m pytest
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser of its own);
+# CJK fonts make Chinese text render in screenshots.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+bench: setup browser
+	$(PYTHON) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules public .cache

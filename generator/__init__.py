@@ -1,0 +1,1 @@
+"""The bulletin archive generator: raw issue text -> Markdown content -> static site."""

@@ -1,0 +1,105 @@
+"""Bylines: `记者 曹梦溪 通讯员 代瑜 王青`, photo credits `■通讯员 卢飞 摄`, run-together names."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Byline
+
+REPORTER_ROLES = ("本报记者", "特约记者", "见习记者", "实习记者", "记者", "实习生")
+CORRESPONDENT_ROLES = ("特约通讯员", "通讯员")
+PHOTO_MARK = "■"
+PHOTO_SUFFIX = "摄"
+_ROLES = sorted(REPORTER_ROLES + CORRESPONDENT_ROLES, key=len, reverse=True)
+_ROLE_RE = "|".join(_ROLES)
+_NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fff·]{1,7}$")
+# The longest personal name we accept as one token; longer tokens are names run together.
+MAX_NAME_LENGTH = 4
+
+
+def parse_byline(text: str) -> Byline | None:
+    """Parse a whole byline or photo credit; None when `text` is anything else."""
+    text = re.sub(r"\s+", " ", text.strip())
+    rest = text
+    is_photo = rest.startswith(PHOTO_MARK)
+    rest = rest.lstrip(PHOTO_MARK).strip()
+    tokens = [t for t in re.split(r"[ 、]+", rest) if t]
+    if tokens and tokens[-1] == PHOTO_SUFFIX:
+        is_photo = True
+        tokens.pop()
+    if not tokens or tokens[0] not in _ROLES:
+        return None
+    byline = Byline(raw=text)
+    role = None
+    names_in_role = 0
+    for token in tokens:
+        if token in _ROLES:
+            if role is not None and names_in_role == 0:
+                return None
+            role, names_in_role = token, 0
+            continue
+        if not _NAME.match(token):
+            return None
+        names_in_role += 1
+        if is_photo:
+            byline.photographers.append(token)
+        elif role in REPORTER_ROLES:
+            byline.reporters.append(token)
+        else:
+            byline.correspondents.append(token)
+    return byline if names_in_role else None
+
+
+_TRAILING_START = re.compile(rf"\s(?={PHOTO_MARK}|(?:{_ROLE_RE}) )")
+
+
+def split_trailing_byline(line: str) -> tuple[str, Byline] | None:
+    """`…供认不讳。 通讯员 付哲` -> ("…供认不讳。", Byline). None when the line has no trailing byline."""
+    for match in _TRAILING_START.finditer(line):
+        body, tail = line[: match.start()].rstrip(), line[match.end():]
+        byline = parse_byline(tail)
+        if byline and body:
+            return body, byline
+    return None
+
+
+def split_run_together(name: str, known: set[str]) -> list[str]:
+    """`张艳付哲` -> [`张艳`, `付哲`] when the parts are names seen elsewhere in the archive.
+
+    A token is split only if it is longer than a plausible single name or every part but at most
+    one is a known name; otherwise it is kept (four-character names exist).
+    """
+    if len(name) < 4 or name in known:
+        return [name]
+    best: list[str] | None = None
+    best_score = 0
+    for parts in _partitions(name):
+        known_parts = sum(part in known for part in parts)
+        if known_parts == 0 or known_parts < len(parts) - 1:
+            continue
+        score = known_parts * 10 - len(parts)
+        if score > best_score:
+            best, best_score = parts, score
+    return best or [name]
+
+
+def _partitions(name: str, min_len: int = 2, max_len: int = 3) -> Iterable[list[str]]:
+    if not name:
+        yield []
+        return
+    for size in range(min_len, max_len + 1):
+        if size <= len(name):
+            for rest in _partitions(name[size:], min_len, max_len):
+                yield [name[:size], *rest]
+
+
+def resolve_names(byline: Byline, known: set[str]) -> Byline:
+    """Split run-together names in every role using the archive's known names."""
+    def fix(names: list[str]) -> list[str]:
+        return [part for name in names for part in split_run_together(name, known)]
+
+    return Byline(fix(byline.reporters), fix(byline.correspondents), fix(byline.photographers), byline.raw)
+
+
+def plausible_single_names(bylines: Iterable[Byline]) -> set[str]:
+    return {name for b in bylines for name in b.names() if 2 <= len(name) <= 3}

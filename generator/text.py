@@ -1,0 +1,114 @@
+"""Text normalisation for PDF-extracted Chinese: widths, line joining, justification spaces."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that close a sentence; a paragraph can only end after one of them.
+SENTENCE_END = "。！？!?…"
+# Closing marks that may follow the sentence end (quotes, brackets).
+CLOSERS = "”’」』）)】》\"'"
+_TRAILING_FIGURE_REF = re.compile(r"[（(][^（）()]{1,8}[）)]$")  # "（图①）" after a sentence
+_SPACE_CHARS = re.compile(r"[ \t\u3000\u00a0\u2002-\u200b\ufeff]+")
+
+
+def is_cjk(char: str) -> bool:
+    """A Chinese character or full-width punctuation: text that needs no spaces around it."""
+    if not char:
+        return False
+    code = ord(char)
+    return (
+        0x3000 <= code <= 0x303F  # CJK punctuation
+        or 0x3400 <= code <= 0x9FFF  # ideographs (ext. A + unified)
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or 0x2460 <= code <= 0x24FF  # circled numbers ①
+        or 0x2000 <= code <= 0x206F and char in "“”‘’…—–"
+        or 0x20000 <= code <= 0x3FFFF
+        or char in "■□●○◆◇▲△·"
+    )
+
+
+def char_width(char: str) -> float:
+    """Printed width in em: ideographs and full-width forms take one, Latin and digits half."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    if char in "“”‘’…—":
+        return 1.0
+    # Digits and Latin letters are set narrower than ideographs, but wider than half an em in
+    # the bulletin's fonts (a full line holds fewer of them than two per ideograph).
+    return 0.75 if char.isalnum() else 0.5
+
+
+def display_width(text: str) -> float:
+    return sum(char_width(c) for c in text)
+
+
+def clean_line(line: str) -> str:
+    """Unify the spaces PDF exports produce (full-width, tabs, NBSP) and trim the line."""
+    return _SPACE_CHARS.sub(" ", line).strip()
+
+
+def ends_sentence(line: str) -> bool:
+    """True when the line ends a sentence, ignoring closing quotes and a trailing '（图①）'."""
+    text = line.rstrip()
+    for _ in range(3):
+        stripped = _TRAILING_FIGURE_REF.sub("", text).rstrip(CLOSERS + " ")
+        if stripped == text:
+            break
+        text = stripped
+    return bool(text) and text[-1] in SENTENCE_END
+
+
+def ends_with_figure_ref(line: str) -> bool:
+    """Photo captions end with a reference to their picture: `…（图①）`."""
+    return bool(re.search(r"[（(]图[^（）()]{0,4}[）)]$", line.rstrip()))
+
+
+def _is_latin_word_char(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join hard-wrapped lines: no separator in Chinese, one space between two Latin words."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if out and _is_latin_word_char(out[-1]) and _is_latin_word_char(line[0]):
+            out += " "
+        out += line
+    return out
+
+
+_GAP = re.compile(r"(?<=\S)\s+(?=\S)")
+
+
+def remove_justification_spaces(text: str) -> str:
+    """Drop spaces that justification put inside Chinese text; keep spaces between Latin words.
+
+    `邀请 50 名小学生` -> `邀请50名小学生`, `共 检 查 单 位` -> `共检查单位`, `Hello world` unchanged.
+    """
+    text = text.strip()
+
+    def replace(match: re.Match) -> str:
+        before = text[match.start() - 1]
+        after = text[match.end()]
+        return "" if is_cjk(before) or is_cjk(after) else " "
+
+    return _GAP.sub(replace, text)
+
+
+def normalise_paragraph(lines: list[str]) -> str:
+    return remove_justification_spaces(join_wrapped(lines))
+
+
+def normalise_heading(lines: list[str]) -> str:
+    """Headlines and subheads keep a single space where the printed layout separates phrases."""
+    joined = " ".join(clean_line(line) for line in lines if line.strip())
+    return re.sub(r" +", " ", joined).strip()
+
+
+def non_space(text: str) -> str:
+    return re.sub(r"\s+", "", text)

@@ -1,0 +1,27 @@
+"""Shared fixtures: the real seeds imported once per test session into a temporary content tree."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def imported_content(tmp_path_factory) -> Path:
+    """content/ as `python build.py import` writes it from the real seeds."""
+    from generator import importer
+
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(SEEDS_DIR, root / "seeds")
+    report = importer.import_seeds(root / "seeds", root / "content", project_root=root)
+    assert not report.problems, report.problems
+    return root / "content"
