@@ -8,7 +8,6 @@ on bylines, then reads the short blocks that follow a byline as kicker and headl
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 
@@ -246,10 +245,16 @@ def _non_blank_with_gaps(body: list[Line]) -> list[Line]:
 
 
 def _column_width(lines: list[Line], index: int, skip: int = 1) -> float:
-    """The local column width: median width of up to three lines on each side."""
+    """The local column width, from up to three lines on each side.
+
+    Justified lines fill the column and last lines of paragraphs fall short, so the widest
+    neighbours measure it; the second widest, so that one overfull line does not.
+    """
     neighbours = lines[max(0, index - 3):index] + lines[index + skip:index + skip + 3]
-    widths = [display_width(line.text) for line in neighbours]
-    return statistics.median(widths) if widths else display_width(lines[index].text)
+    widths = sorted((display_width(line.text) for line in neighbours), reverse=True)
+    if not widths:
+        return display_width(lines[index].text)
+    return widths[1] if len(widths) > 1 else widths[0]
 
 
 def _is_short(lines: list[Line], index: int) -> bool:
@@ -288,27 +293,30 @@ class NothingLostError(SplitError):
     pass
 
 
-def placed_text(issue: SplitIssue) -> str:
-    """Every character the split placed somewhere (generated titles excluded: they repeat the body)."""
-    parts = [noise.text for noise in issue.noise]
-    for article in issue.articles:
-        parts.extend(article.headline_raw)
-        parts.append(article.kicker or "")
-        parts.append(article.byline.raw)
-        parts.extend(block.text for block in article.blocks)
-    return "".join(parts)
-
-
 def check_nothing_lost(seed_text: str, issue: SplitIssue) -> None:
-    """Raise NothingLostError naming the first seed line whose characters were dropped or doubled."""
-    expected = Counter(non_space(seed_text))
-    placed = Counter(non_space(placed_text(issue)))
-    if expected == placed:
-        return
-    missing = expected - placed
-    extra = placed - expected
-    for number, raw in enumerate(re.split(r"\r\n|\r|\n", seed_text), start=1):
-        lost = [c for c in non_space(raw) if c in missing]
-        if lost:
-            raise NothingLostError(number, f"characters not placed in any article: {''.join(lost)[:40]}")
-    raise NothingLostError(1, f"characters placed twice: {''.join(extra.elements())[:40]}")
+    """Raise NothingLostError naming the first seed line whose characters were dropped or doubled.
+
+    Each article must hold exactly the characters of its own line range; every other line must
+    be a recorded noise line.
+    """
+    seed_lines = re.split(r"\r\n|\r|\n", seed_text)
+    noise_lines = {noise.line for noise in issue.noise}
+    covered: set[int] = set()
+    for article in issue.articles:
+        numbers = [n for n in range(article.first_line, article.last_line + 1) if n not in noise_lines]
+        covered.update(range(article.first_line, article.last_line + 1))
+        expected = Counter(non_space("".join(seed_lines[n - 1] for n in numbers)))
+        placed = Counter(non_space("".join(
+            article.headline_raw + [article.kicker or "", article.byline.raw] + [b.text for b in article.blocks])))
+        if expected == placed:
+            continue
+        missing, extra = expected - placed, placed - expected
+        for number in numbers:
+            lost = [c for c in non_space(seed_lines[number - 1]) if c in missing]
+            if lost:
+                raise NothingLostError(number, f"characters not placed in any article: {''.join(lost)[:40]}")
+        raise NothingLostError(article.first_line,
+                               f"characters placed twice: {''.join(extra.elements())[:40]}")
+    for number, line in enumerate(seed_lines, start=1):
+        if number not in covered and number not in noise_lines and non_space(line):
+            raise NothingLostError(number, "line not placed in any article")
