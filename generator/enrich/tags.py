@@ -1,0 +1,159 @@
+"""Topic tags: curated topics (generator/data/topics.yml) first, then keywords that jieba TF-IDF
+finds against the archive itself, with the domain stop list (generator/data/stopwords.txt) and the
+archive's most common words kept out.
+"""
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
+from functools import lru_cache
+from typing import Iterable
+
+import yaml
+
+from .segment import DATA_DIR, get_jieba, word_tags
+
+MIN_TAGS, MAX_TAGS = 3, 8
+MAX_TOPICS = 5
+MAX_KEYWORDS = 3  # keywords only complete the curated topics
+# Words this frequent in jieba's general dictionary (先生, 信息, 要求 …) say nothing about a topic.
+GENERAL_FREQUENCY_LIMIT = 2000
+TITLE_WEIGHT = 3  # a word in the headline counts as much as three in the body
+COMMON_SHARE = 0.25  # a word in more than this share of the archive's articles is no topic
+COMMON_MIN_DOCUMENTS = 20  # ... once the archive is large enough for shares to mean something
+# jieba tags of words that can name a topic: nouns, verbal nouns, abbreviations, idioms of the trade.
+_TOPIC_TAGS = ("n", "vn", "j", "nz", "l")
+_NOT_TOPIC_TAGS = ("nr", "ns", "nt", "nrt", "nrfg")
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+PARALLEL_MIN_DOCUMENTS = 500  # below this, starting worker processes costs more than it saves
+
+
+@lru_cache(maxsize=1)
+def load_topics() -> dict[str, tuple[str, ...]]:
+    data = yaml.safe_load((DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
+    return {str(topic): tuple(str(t) for t in (triggers or ())) for topic, triggers in (data.get("topics") or {}).items()}
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> frozenset[str]:
+    words = set()
+    for line in (DATA_DIR / "stopwords.txt").read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.add(word)
+    return frozenset(words)
+
+
+class Tagger:
+    """Tags for articles, with document frequencies taken from the whole archive."""
+
+    def __init__(self, documents: Iterable[str]):
+        self._tokenizer = get_jieba()
+        self._tags = word_tags()
+        self._topics = load_topics()
+        self._stop = load_stopwords()
+        self._trigger_words = {t for triggers in self._topics.values() for t in triggers} | set(self._topics)
+        self._cache: dict[str, list[str]] = {}
+        self._df: Counter[str] = Counter()
+        self._documents = 0
+        documents = list(documents)
+        self._tokenise_all(documents)
+        for document in documents:
+            self._df.update(set(self._words(document)))
+            self._documents += 1
+        self._common = frozenset()
+        if self._documents >= COMMON_MIN_DOCUMENTS:
+            limit = COMMON_SHARE * self._documents
+            self._common = frozenset(w for w, n in self._df.items() if n > limit)
+
+    def tags(self, title: str, body: str, units: list[str] = ()) -> list[str]:
+        """3 to 8 tags, most relevant first (fewer only when the article has fewer words to offer)."""
+        title, body = title or "", body or ""
+        chosen = self._topic_tags(title, body)[:MAX_TOPICS]
+        limit = min(MAX_TAGS, max(MIN_TAGS, len(chosen) + MAX_KEYWORDS))
+        unit_text = "".join(units)
+        # Strict pass first (specific words that recur here and elsewhere in the archive); the
+        # looser passes only fill a short article up to the minimum.
+        for strict in (True, False):
+            if not strict and len(chosen) >= MIN_TAGS:
+                break
+            for word in self._keywords(title, body, unit_text, strict):
+                if len(chosen) >= (limit if strict else MIN_TAGS):
+                    break
+                if not any(word in tag or tag in word for tag in chosen):
+                    chosen.append(word)
+        return chosen[:MAX_TAGS]
+
+    # --- curated topics --------------------------------------------------------------------------
+
+    def _topic_tags(self, title: str, body: str) -> list[str]:
+        scored = []
+        for topic, triggers in self._topics.items():
+            in_title = sum(title.count(t) for t in triggers)
+            in_body = sum(body.count(t) for t in triggers)
+            if in_title or in_body >= 2:
+                scored.append((-(TITLE_WEIGHT * in_title + in_body), topic))
+        return [topic for _, topic in sorted(scored)]
+
+    # --- TF-IDF keywords -------------------------------------------------------------------------
+
+    def _keywords(self, title: str, body: str, unit_text: str, strict: bool) -> list[str]:
+        counts = Counter(self._words(body))
+        title_words = set(self._words(title))
+        for word in title_words:
+            counts[word] += TITLE_WEIGHT
+        total = sum(counts.values()) or 1
+        scored = []
+        for word, count in counts.items():
+            if word in self._common or word in self._trigger_words or word in unit_text:
+                continue
+            df = self._df.get(word, 0)
+            if strict and (df < 2 or (count < 2 and word not in title_words)
+                           or self._tokenizer.FREQ.get(word, 0) > GENERAL_FREQUENCY_LIMIT):
+                continue  # a word no other article uses makes a tag page of one
+            idf = math.log((self._documents + 1) / (df + 1)) + 1
+            scored.append((-(count / total) * idf, word))
+        return [word for _, word in sorted(scored)]
+
+    def _tokenise_all(self, documents: list[str]) -> None:
+        """Fill the word cache for a large archive on every core: jieba is pure Python and the
+        one slow step (about 0.3 MB of text a second a core)."""
+        todo = sorted({d for d in documents if d not in self._cache})
+        workers = min(os.cpu_count() or 1, 8)
+        if len(todo) < PARALLEL_MIN_DOCUMENTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        chunk = math.ceil(len(todo) / workers)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_candidate_words, [todo[i:i + chunk] for i in range(0, len(todo), chunk)]))
+        except (OSError, RuntimeError):
+            return  # no processes to be had here: _words() tokenises one text at a time instead
+        for part, words in zip(range(0, len(todo), chunk), results):
+            for text, text_words in zip(todo[part:part + chunk], words):
+                self._cache[text] = text_words
+
+    def _words(self, text: str) -> list[str]:
+        """Candidate topic words of a text, tokenised once per distinct text."""
+        cached = self._cache.get(text)
+        if cached is None:
+            cached = [w for w in self._tokenizer.lcut(text, HMM=False) if self._is_candidate(w)]
+            self._cache[text] = cached
+        return cached
+
+    def _is_candidate(self, word: str) -> bool:
+        if word in self._stop or not _CJK_WORD.match(word):
+            return False
+        tag = self._tags.get(word)
+        if tag is None:
+            return word in self._trigger_words or len(word) >= 3  # domain words added to jieba
+        return tag.startswith(_TOPIC_TAGS) and not tag.startswith(_NOT_TOPIC_TAGS)
+
+
+def _candidate_words(texts: list[str]) -> list[list[str]]:
+    """Worker: candidate words of each text (a fresh Tagger shares the forked tokenizer)."""
+    tagger = Tagger(())
+    return [tagger._words(text) for text in texts]

@@ -1,0 +1,94 @@
+"""Importer: what it writes, that it never overwrites an editor's change, and bad seeds."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import importer
+from generator.content import FRONT_MATTER_KEYS, load_content
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEED = sorted((PROJECT_ROOT / "seeds").glob("*.txt"))[1]
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEED, tmp_path / "seeds" / SEED.name)
+    return tmp_path
+
+
+def run_import(project):
+    return importer.import_seeds(project / "seeds", project / "content", project_root=project)
+
+
+def test_import_writes_articles_and_issue_metadata(project):
+    report = run_import(project)
+    assert report.imported == [SEED.stem] and not report.problems
+    content = load_content(project / "content")
+    assert not content.errors
+    articles = content.issue_articles(SEED.stem)
+    assert [a.order for a in articles] == list(range(1, len(articles) + 1))
+    for article in articles:
+        assert article.path.startswith(f"{SEED.stem}/{article.order:02d}-")
+        assert article.source == f"seeds/{SEED.name}"
+        text = (project / "content" / article.path).read_text(encoding="utf-8")
+        keys = [line.split(":")[0] for line in text.split("---")[1].strip().splitlines() if not line.startswith(" ")]
+        assert tuple(keys) == FRONT_MATTER_KEYS
+    assert (project / "content" / SEED.stem / "issue.yml").exists()
+
+
+def test_second_import_of_unchanged_seed_does_nothing(project):
+    run_import(project)
+    report = run_import(project)
+    assert report.imported == [] and report.unchanged == [SEED.stem] and report.written == []
+
+
+def test_changed_seed_keeps_editors_file_and_writes_fresh_import_beside_it(project):
+    run_import(project)
+    issue_dir = project / "content" / SEED.stem
+    files = sorted(issue_dir.glob("*.md"))
+    edited, untouched = files[0], files[1]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: 编辑改过的", 1), encoding="utf-8")
+    edited_text = edited.read_text(encoding="utf-8")
+    untouched.unlink()  # an untouched file deleted by hand is the importer's to restore
+
+    seed = project / "seeds" / SEED.name
+    seed.write_text(seed.read_text(encoding="utf-8").replace("记者 曹梦溪", "记者 曹梦溪 通讯员 新名字", 1),
+                    encoding="utf-8")
+    report = run_import(project)
+    assert edited.read_text(encoding="utf-8") == edited_text
+    assert report.kept == [f"{SEED.stem}/{edited.name}"]
+    fresh = Path(str(edited) + ".new")
+    assert fresh.exists() and "新名字" in fresh.read_text(encoding="utf-8")
+    assert untouched.exists()
+
+    report = run_import(project)  # nothing changed since: the edit still stands
+    assert edited.read_text(encoding="utf-8") == edited_text and report.imported == []
+
+
+def test_bad_seed_is_reported_and_the_others_still_import(project):
+    (project / "seeds" / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    report = run_import(project)
+    assert report.imported == [SEED.stem]
+    assert [p.path for p in report.problems] == ["seeds/broken.txt"]
+    assert "binary" in report.problems[0].reason
+
+
+def test_gb18030_seed_is_converted_and_noted(project):
+    seed = project / "seeds" / SEED.name
+    seed.write_bytes(seed.read_text(encoding="utf-8").encode("gb18030"))
+    report = run_import(project)
+    assert report.imported == [SEED.stem]
+    assert any("GB18030" in note for note in report.notices)
+
+
+def test_command_line_import_with_other_folders(project):
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "import", "--seeds",
+                             str(project / "seeds"), "--content", str(project / "out")],
+                            capture_output=True, text=True, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "1 issue(s) imported" in result.stdout
+    assert (project / "out" / SEED.stem / "issue.yml").exists()
