@@ -1,0 +1,80 @@
+"""Site configuration: `site.yml` at the project root (optional), overridden by command-line options."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import yaml
+
+DEFAULT_CONFIG_NAME = "site.yml"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used, naming the file and the key."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "济宁公安"
+    subtitle: str = "《济宁公安》报纸文章档案"
+    publisher: str = "济宁市公安局"
+    # Absolute URL the site is published at (e.g. https://example.org/archive/). Needed only for
+    # the Atom feed and sitemap.xml; every page link stays relative either way.
+    base_url: str | None = None
+    theme: str = "default"
+    page_size: int = 20  # articles per page of a unit, tag, person or year list
+    feed_size: int = 20  # articles in the Atom feed
+    related_count: int = 5  # related articles shown under an article
+
+    def with_overrides(self, **values) -> "SiteConfig":
+        """A copy with every non-None value replaced (command-line options win over the file)."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+    @property
+    def absolute_root(self) -> str | None:
+        if not self.base_url:
+            return None
+        return self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+
+
+_INT_KEYS = {"page_size", "feed_size", "related_count"}
+
+
+def parse_config(data: object, source: str = DEFAULT_CONFIG_NAME) -> SiteConfig:
+    if data is None:
+        return SiteConfig()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: must be a mapping of keys to values")
+    known = {f.name for f in fields(SiteConfig)}
+    unknown = sorted(set(map(str, data)) - known)
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
+    values = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if key in _INT_KEYS:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{source} [{key}]: must be a positive whole number, not {value!r}")
+        elif not isinstance(value, str):
+            raise ConfigError(f"{source} [{key}]: must be text, not {value!r}")
+        values[key] = value
+    return SiteConfig(**values)
+
+
+def load_config(path: Path | None = None, project_root: Path | None = None) -> SiteConfig:
+    """Read `path`, or `<project_root>/site.yml` when it exists; defaults when there is no file."""
+    if path is None:
+        if project_root is None:
+            return SiteConfig()
+        path = Path(project_root) / DEFAULT_CONFIG_NAME
+        if not path.exists():
+            return SiteConfig()
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: malformed YAML: {exc}") from None
+    return parse_config(data, str(path))

@@ -1,0 +1,162 @@
+"""Pages: what each page of the site is (URL, template, data) and how it turns into bytes.
+
+`plan_pages` lists every page of a site model; `render_page` is a pure function of a page, the
+model and the template environment, so a later incremental build can re-render only some pages.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment
+
+from ..model import SearchDoc
+from ..content import markdown_to_blocks
+from .markup import json_for_script, render_body
+from .site import ArticleView, SiteModel
+from .urls import page_url, relative_url, root_prefix
+
+SEARCH_PAGE = "search.html"
+
+
+@dataclass
+class Pager:
+    """One page of a paginated list."""
+
+    items: list
+    number: int  # 1-based
+    urls: list[str]  # every page of the list, in order
+
+    @property
+    def total(self) -> int:
+        return len(self.urls)
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.total else None
+
+
+@dataclass
+class Page:
+    url: str  # site-root-relative file path
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    section: str = ""  # which main navigation entry is current
+
+
+def paginate(items: list, directory: str, size: int) -> list[Pager]:
+    count = max(1, math.ceil(len(items) / size))
+    urls = [page_url(directory, n) for n in range(1, count + 1)]
+    return [Pager(items[(n - 1) * size: n * size], n, urls) for n in range(1, count + 1)]
+
+
+def plan_pages(model: SiteModel, *, include_search: bool) -> list[Page]:
+    size = model.config.page_size
+    pages = [Page("index.html", "home.html", {}, "home")]
+    for issue in model.issues:
+        pages.append(Page(issue.url, "issue.html", {"issue": issue}, "archive"))
+        for article in issue.articles:
+            pages.append(Page(article.url, "article.html", {"article": article}, "archive"))
+    pages.append(Page("archive/index.html", "archive.html", {}, "archive"))
+    for year in model.years:
+        for pager in paginate(year.articles, year.directory, size):
+            pages.append(Page(pager.urls[pager.number - 1], "year.html", {"year": year, "pager": pager}, "archive"))
+    pages.append(Page("units/index.html", "units.html", {}, "units"))
+    for unit in model.units:
+        for pager in paginate(unit.articles, unit.directory, size):
+            pages.append(Page(pager.urls[pager.number - 1], "unit.html",
+                              {"unit": unit, "pager": pager, "scope": "own"}, "units"))
+        if unit.children:
+            for pager in paginate(unit.articles_with_descendants(), unit.all_directory, size):
+                pages.append(Page(pager.urls[pager.number - 1], "unit.html",
+                                  {"unit": unit, "pager": pager, "scope": "all"}, "units"))
+    pages.append(Page("tags/index.html", "tags.html", {}, "tags"))
+    for tag in model.tags:
+        for pager in paginate(tag.articles, tag.directory, size):
+            pages.append(Page(pager.urls[pager.number - 1], "tag.html", {"tag": tag, "pager": pager}, "tags"))
+    pages.append(Page("people/index.html", "people.html", {}, "people"))
+    for person in model.people:
+        for pager in paginate(person.credits, person.directory, size):
+            pages.append(Page(pager.urls[pager.number - 1], "person.html",
+                              {"person": person, "pager": pager}, "people"))
+    pages.append(Page("404.html", "404.html", {}, ""))
+    if include_search:
+        pages.append(Page(SEARCH_PAGE, "search.html", {}, "search"))
+    return pages
+
+
+def render_page(env: Environment, page: Page, model: SiteModel) -> bytes:
+    config = model.config
+    # The 404 page is served for URLs at any depth, so with a known base URL its links are absolute.
+    absolute = config.absolute_root if page.url == "404.html" else None
+    root = absolute or root_prefix(page.url)
+
+    def href(target: str) -> str:
+        return absolute + target if absolute else relative_url(page.url, target)
+
+    context = dict(page.context)
+    if "article" in context:
+        article: ArticleView = context["article"]
+        context["body"] = render_body(article.article.body)
+        context["json_ld"] = json_for_script(article_json_ld(article, model))
+    html = env.get_template(page.template).render(
+        site=config, model=model, page=page, root=root, href=href,
+        feed_available=bool(config.absolute_root), **context)
+    return html.encode("utf-8")
+
+
+def absolute_url(model: SiteModel, url: str) -> str | None:
+    return model.config.absolute_root + url if model.config.absolute_root else None
+
+
+def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
+    config = model.config
+    publisher = {"@type": "Organization", "name": config.publisher}
+    authors = [{"@type": "Person", "name": c.person.name} for c in article.credits]
+    issue = article.issue
+    part_of: dict[str, Any] = {"@type": "PublicationIssue", "name": f"{config.title} {issue.heading}",
+                               "isPartOf": {"@type": "Periodical", "name": config.title}}
+    if issue.meta.number is not None:
+        part_of["issueNumber"] = str(issue.meta.number)
+    if issue.meta.date:
+        part_of["datePublished"] = issue.meta.date
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "author": authors or [publisher],
+        "publisher": publisher,
+        "isPartOf": part_of,
+        "inLanguage": "zh-CN",
+    }
+    if article.date:
+        data["datePublished"] = article.date
+    if article.tags:
+        data["keywords"] = [t.name for t in article.tags]
+    if absolute_url(model, article.url):
+        data["url"] = absolute_url(model, article.url)
+        part_of["url"] = absolute_url(model, issue.url)
+    return data
+
+
+def search_docs(model: SiteModel) -> list[SearchDoc]:
+    docs = []
+    for article in model.articles:
+        blocks = markdown_to_blocks(article.article.body)
+        docs.append(SearchDoc(
+            url=article.url,
+            title=article.title,
+            issue_label=article.issue.heading,
+            date=article.date,
+            unit=article.unit.name if article.unit else article.article.unit,
+            tags=[t.name for t in article.tags],
+            people=[c.person.name for c in article.credits],
+            subheads=[b.text for b in blocks if b.kind == "subhead"],
+            text="\n".join(b.text for b in blocks if b.kind == "paragraph"),
+        ))
+    return docs

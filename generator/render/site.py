@@ -1,0 +1,532 @@
+"""The site model: every issue, article, unit, tag, person and year with its URL and links.
+
+Built once from a ContentSet; pages are then pure functions of this model.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pypinyin import Style, lazy_pinyin
+
+from ..config import SiteConfig
+from ..content import ContentSet, markdown_to_blocks
+from ..model import Article, IssueMeta
+from .urls import assign_unique_slugs, slugify
+
+ROLES = (("reporters", "记者"), ("correspondents", "通讯员"), ("photographers", "摄"))
+SUMMARY_LENGTH = 90
+RELATED_WINDOW = 12  # neighbours looked at per shared unit or tag; keeps related O(n)
+
+
+class _ShortRepr:
+    """Views link to each other in cycles; a default dataclass repr would recurse without end."""
+
+    def __repr__(self) -> str:
+        key = getattr(self, "name", None) or getattr(self, "url", None) or getattr(self, "year", "")
+        return f"<{type(self).__name__} {key}>"
+
+
+@dataclass(eq=False, repr=False)
+class Credit(_ShortRepr):
+    person: "PersonView"
+    role: str
+
+
+@dataclass(eq=False, repr=False)
+class UnitView(_ShortRepr):
+    name: str
+    slug: str = ""
+    parent: "UnitView | None" = None
+    children: list["UnitView"] = field(default_factory=list)
+    main_articles: list["ArticleView"] = field(default_factory=list)  # the article's own unit
+    mention_articles: list["ArticleView"] = field(default_factory=list)  # mentioned in the text
+
+    @property
+    def label(self) -> str:
+        """The name as shown under its parent: `化雨派出所` under `金乡县公安局`."""
+        parent = self.parent.name if self.parent else ""
+        if parent and self.name.startswith(parent) and len(self.name) > len(parent):
+            return self.name[len(parent):]
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return f"units/{self.slug}/index.html"
+
+    @property
+    def directory(self) -> str:
+        return f"units/{self.slug}"
+
+    @property
+    def all_directory(self) -> str:
+        return f"units/{self.slug}/all"
+
+    @property
+    def articles(self) -> list["ArticleView"]:
+        return self.main_articles + self.mention_articles
+
+    @property
+    def count(self) -> int:
+        return len(self.main_articles) + len(self.mention_articles)
+
+    def ancestors(self) -> list["UnitView"]:
+        """From the top of the hierarchy down to this unit's parent."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+    def is_mentioned_in(self, article: "ArticleView") -> bool:
+        return article.unit is not self and any(u is self for u in article.mentioned_units)
+
+    def descendants(self) -> list["UnitView"]:
+        out = []
+        for child in self.children:
+            out.append(child)
+            out.extend(child.descendants())
+        return out
+
+    def articles_with_descendants(self) -> list["ArticleView"]:
+        seen: dict[int, ArticleView] = {}
+        for unit in [self, *self.descendants()]:
+            for article in unit.articles:
+                seen.setdefault(id(article), article)
+        return sorted(seen.values(), key=newest_first)
+
+    @property
+    def total_count(self) -> int:
+        return len(self.articles_with_descendants())
+
+
+@dataclass(eq=False, repr=False)
+class TagView(_ShortRepr):
+    name: str
+    slug: str = ""
+    articles: list["ArticleView"] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"tags/{self.slug}/index.html"
+
+    @property
+    def directory(self) -> str:
+        return f"tags/{self.slug}"
+
+    @property
+    def initial(self) -> str:
+        return pinyin_initial(self.name)
+
+
+@dataclass(eq=False, repr=False)
+class PersonView(_ShortRepr):
+    name: str
+    slug: str = ""
+    credits: list[tuple["ArticleView", str]] = field(default_factory=list)  # (article, role)
+
+    @property
+    def url(self) -> str:
+        return f"people/{self.slug}/index.html"
+
+    @property
+    def directory(self) -> str:
+        return f"people/{self.slug}"
+
+    @property
+    def roles(self) -> list[str]:
+        return [role for _, role in ROLES if any(r == role for _, r in self.credits)]
+
+
+@dataclass(eq=False, repr=False)
+class IssueView(_ShortRepr):
+    meta: IssueMeta
+    slug: str
+    label: str  # display date, e.g. "2024年4月（推定）"
+    articles: list["ArticleView"] = field(default_factory=list)
+    position: int = 0  # chronological: 0 is the oldest
+    previous: "IssueView | None" = None
+    next: "IssueView | None" = None
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def url(self) -> str:
+        return f"issues/{self.slug}/index.html"
+
+    @property
+    def year(self) -> str | None:
+        return self.meta.date[:4] if self.meta.date else None
+
+    @property
+    def heading(self) -> str:
+        parts = []
+        if self.meta.title:
+            parts.append(self.meta.title)
+        if self.meta.number is not None:
+            parts.append(f"第{self.meta.number}期")
+        parts.append(self.label)
+        if not parts[:-1] and not self.meta.date:
+            parts.append(self.id)  # several undated issues must still be told apart
+        return " · ".join(parts)
+
+
+@dataclass(eq=False, repr=False)
+class ArticleView(_ShortRepr):
+    article: Article
+    issue: IssueView
+    slug: str
+    unit: UnitView | None = None
+    mentioned_units: list[UnitView] = field(default_factory=list)
+    tags: list[TagView] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    summary: str = ""
+    previous: "ArticleView | None" = None
+    next: "ArticleView | None" = None
+    related: list["ArticleView"] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"issues/{self.issue.slug}/{self.slug}.html"
+
+    @property
+    def title(self) -> str:
+        return self.article.title
+
+    @property
+    def kicker(self) -> str | None:
+        return self.article.kicker
+
+    @property
+    def date(self) -> str | None:
+        return self.issue.meta.date or self.article.date
+
+    def credits_by_role(self) -> list[tuple[str, list["PersonView"]]]:
+        grouped = []
+        for _, role in ROLES:
+            people = [c.person for c in self.credits if c.role == role]
+            if people:
+                grouped.append((role, people))
+        return grouped
+
+
+@dataclass(eq=False, repr=False)
+class YearView(_ShortRepr):
+    year: str  # "2024", or "" for issues without a date
+    issues: list[IssueView] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年" if self.year else "日期不详"
+
+    @property
+    def slug(self) -> str:
+        return self.year or "undated"
+
+    @property
+    def url(self) -> str:
+        return f"archive/{self.slug}/index.html"
+
+    @property
+    def directory(self) -> str:
+        return f"archive/{self.slug}"
+
+    @property
+    def articles(self) -> list[ArticleView]:
+        return sorted((a for issue in self.issues for a in issue.articles), key=newest_first)
+
+
+@dataclass
+class SiteModel:
+    config: SiteConfig
+    issues: list[IssueView]  # chronological (oldest first)
+    articles: list[ArticleView]  # issue order, then printed order
+    units: list[UnitView]  # every unit
+    unit_roots: list[UnitView]  # top of the hierarchy, pinyin order
+    tags: list[TagView]  # pinyin order
+    people: list[PersonView]  # pinyin order
+    years: list[YearView]  # newest first
+    hierarchy_source: str  # "registry" or "flat"
+
+    @property
+    def latest_issue(self) -> IssueView | None:
+        return self.issues[-1] if self.issues else None
+
+    def tag_groups(self) -> list[tuple[str, list[TagView]]]:
+        groups: dict[str, list[TagView]] = defaultdict(list)
+        for tag in self.tags:
+            groups[tag.initial].append(tag)
+        return sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))
+
+
+# --- ordering helpers --------------------------------------------------------------------------
+
+def pinyin_key(text: str) -> tuple:
+    return (" ".join(lazy_pinyin(text, style=Style.TONE3)).lower(), text)
+
+
+def pinyin_initial(text: str) -> str:
+    syllables = lazy_pinyin(text[:1] or "#", style=Style.FIRST_LETTER)
+    letter = (syllables[0][:1] if syllables else "#").upper()
+    return letter if "A" <= letter <= "Z" else "#"
+
+
+def issue_sort_key(meta: IssueMeta) -> tuple:
+    # Undated issues sort before dated ones, so "latest" is the newest issue with a date.
+    return (meta.date or "", meta.id)
+
+
+def newest_first(article: ArticleView) -> tuple:
+    return (-article.issue.position, article.article.order, article.article.path)
+
+
+# --- dates and units from the enrichment stage (guarded: built by another stage) ---------------
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # the parent package is missing
+        return False
+
+
+def display_date(date: str | None, inferred: bool) -> str:
+    if _module_exists("generator.enrich.dates"):
+        from ..enrich.dates import display_date as enrich_display_date
+
+        return enrich_display_date(date, inferred)
+    return fallback_display_date(date, inferred)
+
+
+def fallback_display_date(date: str | None, inferred: bool) -> str:
+    if not date:
+        return "日期不详"
+    parts = date.split("-")
+    text = f"{int(parts[0])}年"
+    if len(parts) > 1:
+        text += f"{int(parts[1])}月"
+    if len(parts) > 2:
+        text += f"{int(parts[2])}日"
+    return text + ("（推定）" if inferred else "")
+
+
+def load_unit_registry():
+    """The enrichment stage's unit registry, or None while it is not available."""
+    if not _module_exists("generator.enrich.units"):
+        return None
+    from ..enrich.units import UnitRegistry
+
+    return UnitRegistry.default()
+
+
+# --- building the model ------------------------------------------------------------------------
+
+def build_model(content: ContentSet, config: SiteConfig, registry=None) -> SiteModel:
+    metas = dict(content.issues)
+    for article in content.articles:  # an article whose issue.yml is missing still gets an issue
+        metas.setdefault(article.issue, IssueMeta(id=article.issue, source=article.source, date=article.date))
+    issues = _build_issues(metas)
+    by_id = {issue.id: issue for issue in issues}
+    articles = _build_articles(content, by_id)
+    units, roots, source = _build_units(articles, registry)
+    tags = _build_tags(articles)
+    people = _build_people(articles)
+    _link_related(articles, config.related_count)
+    years = _build_years(issues)
+    return SiteModel(config, issues, articles, units, roots, tags, people, years, source)
+
+
+def _build_issues(metas: dict[str, IssueMeta]) -> list[IssueView]:
+    ordered = sorted(metas.values(), key=issue_sort_key)
+    slugs = assign_unique_slugs([m.id for m in ordered], lambda key: _issue_slug(metas[key]),
+                                reserved=["index"])
+    issues = [IssueView(meta, slugs[meta.id], display_date(meta.date, meta.date_inferred), position=i)
+              for i, meta in enumerate(ordered)]
+    for earlier, later in zip(issues, issues[1:]):
+        earlier.next, later.previous = later, earlier
+    return issues
+
+
+def _issue_slug(meta: IssueMeta) -> str:
+    base = meta.date or "undated"
+    if meta.number is not None:
+        base += f"-no{meta.number}"
+    elif not meta.date:
+        base += "-" + slugify(meta.id)
+    return slugify(base)
+
+
+def _build_articles(content: ContentSet, issues: dict[str, IssueView]) -> list[ArticleView]:
+    views = []
+    for issue in issues.values():
+        in_issue = content.issue_articles(issue.id)
+        slugs = assign_unique_slugs([a.path for a in in_issue],
+                                    lambda path: slugify(path.rsplit("/", 1)[-1].removesuffix(".md")),
+                                    reserved=["index"])
+        for article in in_issue:
+            view = ArticleView(article, issue, slugs[article.path], summary=first_sentence(article.body))
+            issue.articles.append(view)
+        for earlier, later in zip(issue.articles, issue.articles[1:]):
+            earlier.next, later.previous = later, earlier
+        views.extend(issue.articles)
+    return views
+
+
+def first_sentence(body: str) -> str:
+    for block in markdown_to_blocks(body):
+        if block.kind == "paragraph" and block.text.strip():
+            text = block.text.strip()
+            match = re.search(r"[。！？!?]", text)
+            sentence = text[: match.end()] if match else text
+            if len(sentence) > SUMMARY_LENGTH:
+                sentence = sentence[: SUMMARY_LENGTH - 1] + "…"
+            return sentence
+    return ""
+
+
+def _build_units(articles: list[ArticleView], registry) -> tuple[list[UnitView], list[UnitView], str]:
+    def canonical(name: str) -> str:
+        if registry is not None:
+            found = registry.canonical(name)
+            if found:
+                return found
+        return name
+
+    units: dict[str, UnitView] = {}
+
+    def unit(name: str) -> UnitView:
+        if name not in units:
+            units[name] = UnitView(name)
+        return units[name]
+
+    for view in articles:
+        main = canonical(view.article.unit) if view.article.unit else None
+        if main:
+            view.unit = unit(main)
+            view.unit.main_articles.append(view)
+        for name in dict.fromkeys(canonical(n) for n in view.article.units):
+            if name and name != main:
+                mentioned = unit(name)
+                mentioned.mention_articles.append(view)
+                view.mentioned_units.append(mentioned)
+    if registry is not None:
+        _attach_ancestors(units, registry, unit)
+    for item in units.values():
+        item.main_articles.sort(key=newest_first)
+        item.mention_articles.sort(key=newest_first)
+        item.children.sort(key=lambda u: (pinyin_key(u.label), u.name))
+    slugs = assign_unique_slugs(units, slugify, reserved=["index"])
+    for name, item in units.items():
+        item.slug = slugs[name]
+    roots = sorted((u for u in units.values() if u.parent is None), key=lambda u: pinyin_key(u.name))
+    ordered = sorted(units.values(), key=lambda u: pinyin_key(u.name))
+    return ordered, roots, "registry" if registry is not None else "flat"
+
+
+def _attach_ancestors(units: dict[str, UnitView], registry, make_unit) -> None:
+    pending = list(units)
+    while pending:
+        name = pending.pop()
+        child = units[name]
+        if child.parent is not None:
+            continue
+        parent_name = registry.parent(name)
+        if not parent_name or parent_name == name or _is_ancestor(units.get(parent_name), child):
+            continue
+        is_new = parent_name not in units
+        parent = make_unit(parent_name)
+        child.parent = parent
+        parent.children.append(child)
+        if is_new:
+            pending.append(parent_name)
+
+
+def _is_ancestor(candidate: UnitView | None, unit: UnitView) -> bool:
+    # Guards against a cycle in registry data turning the tree into a loop.
+    node = candidate
+    while node is not None:
+        if node is unit:
+            return True
+        node = node.parent
+    return False
+
+
+def _build_tags(articles: list[ArticleView]) -> list[TagView]:
+    tags: dict[str, TagView] = {}
+    for view in articles:
+        for name in dict.fromkeys(t.strip() for t in view.article.tags):
+            if name:
+                tag = tags.setdefault(name, TagView(name))
+                tag.articles.append(view)
+                view.tags.append(tag)
+    slugs = assign_unique_slugs(tags, slugify, reserved=["index"])
+    for name, tag in tags.items():
+        tag.slug = slugs[name]
+        tag.articles.sort(key=newest_first)
+    return sorted(tags.values(), key=lambda t: pinyin_key(t.name))
+
+
+def _build_people(articles: list[ArticleView]) -> list[PersonView]:
+    people: dict[str, PersonView] = {}
+    for view in articles:
+        for attribute, role in ROLES:
+            for name in dict.fromkeys(n.strip() for n in getattr(view.article, attribute)):
+                if name:
+                    person = people.setdefault(name, PersonView(name))
+                    person.credits.append((view, role))
+                    view.credits.append(Credit(person, role))
+    slugs = assign_unique_slugs(people, lambda name: slugify(name, compact=True), reserved=["index"])
+    for name, person in people.items():
+        person.slug = slugs[name]
+        person.credits.sort(key=lambda credit: newest_first(credit[0]))
+    return sorted(people.values(), key=lambda p: pinyin_key(p.name))
+
+
+def _link_related(articles: list[ArticleView], limit: int) -> None:
+    """Related = same unit or shared tags, scored by overlap.
+
+    Each unit's and tag's articles are kept in chronological order and an article only looks at
+    its RELATED_WINDOW nearest neighbours in each, so the cost grows with n, not n².
+    """
+    buckets: dict[tuple[str, str], list[ArticleView]] = defaultdict(list)
+    keys_of: dict[int, list[tuple[str, str]]] = {}
+    for view in articles:
+        keys = [("tag", t.name) for t in view.tags]
+        if view.unit is not None:
+            keys.append(("unit", view.unit.name))
+        keys_of[id(view)] = keys
+        for key in keys:
+            buckets[key].append(view)
+    position: dict[tuple[int, tuple[str, str]], int] = {}
+    for key, bucket in buckets.items():
+        bucket.sort(key=newest_first)
+        for index, view in enumerate(bucket):
+            position[(id(view), key)] = index
+    for view in articles:
+        scores: dict[int, list] = {}
+        for key in keys_of[id(view)]:
+            bucket = buckets[key]
+            here = position[(id(view), key)]
+            low, high = max(0, here - RELATED_WINDOW // 2), here + RELATED_WINDOW // 2 + 1
+            for other in bucket[low:high]:
+                if other is view:
+                    continue
+                entry = scores.setdefault(id(other), [0, other])
+                entry[0] += 2 if key[0] == "unit" else 1
+        ranked = sorted(scores.values(), key=lambda e: (-e[0], abs(e[1].issue.position - view.issue.position),
+                                                        newest_first(e[1])))
+        view.related = [other for _, other in ranked[:limit]]
+
+
+def _build_years(issues: list[IssueView]) -> list[YearView]:
+    years: dict[str, YearView] = {}
+    for issue in issues:
+        key = issue.year or ""
+        years.setdefault(key, YearView(key)).issues.append(issue)
+    for year in years.values():
+        year.issues.reverse()  # newest first within a year
+    # Newest year first; issues without a date last.
+    return sorted(years.values(), key=lambda y: (y.year != "", y.year), reverse=True)

@@ -1,0 +1,87 @@
+"""Helpers for the search tests: a built site from the real seeds, and a brute-force reference search.
+
+The site is built by the real renderer from content imported from the seeds. While the importer
+cannot run (it is being written), the content is made from the seeds' paragraphs directly, in the
+documented content format, so that the search is still exercised on real text.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from generator.content import format_article, format_issue, markdown_to_blocks
+from generator.model import Article, IssueMeta
+from generator.search import terms as T
+
+INJECTED_TITLE = "<script>alert('x')</script> 注入标题测试"
+
+
+def import_or_fake_content(seeds_dir: Path, root: Path) -> Path:
+    content = root / "content"
+    try:
+        from generator import importer
+    except ImportError:
+        return _content_from_paragraphs(seeds_dir, content)
+    shutil.copytree(seeds_dir, root / "seeds")
+    report = importer.import_seeds(root / "seeds", content, project_root=root)
+    assert not report.problems, report.problems
+    return content
+
+
+def _content_from_paragraphs(seeds_dir: Path, content: Path) -> Path:
+    for number, seed in enumerate(sorted(seeds_dir.glob("*.txt"))):
+        issue_dir = content / seed.stem
+        issue_dir.mkdir(parents=True)
+        date = f"2024-{number + 1:02d}"
+        (issue_dir / "issue.yml").write_text(format_issue(IssueMeta(
+            id=seed.stem, source=f"seeds/{seed.name}", date=date)), encoding="utf-8")
+        paragraphs = [p.replace("\n", "") for p in re.split(r"\n\s*\n", seed.read_text(encoding="utf-8"))
+                      if p.strip()]
+        for order, start in enumerate(range(0, len(paragraphs), 4), start=1):
+            chunk = paragraphs[start:start + 4]
+            article = Article(
+                title=chunk[0][:24].strip(), title_generated=True, kicker=None, unit=None, issue=seed.stem,
+                order=order, kind="article", reporters=[], correspondents=[], photographers=[], tags=[],
+                date=date, source=f"seeds/{seed.name}", source_lines=[1, 1],
+                body="\n\n".join(chunk) + "\n")
+            (issue_dir / f"{order:02d}-part-{order}.md").write_text(format_article(article), encoding="utf-8")
+    return content
+
+
+def add_injected_article(content: Path) -> None:
+    """An article whose title and body carry markup: the results must show it as text."""
+    issue_dir = sorted(p for p in content.iterdir() if p.is_dir())[-1]
+    orders = [int(p.name[:2]) for p in issue_dir.glob("*.md") if p.name[:2].isdigit()]
+    article = Article(
+        title=INJECTED_TITLE, title_generated=False, kicker=None, unit=None, issue=issue_dir.name,
+        order=max(orders) + 1, kind="article", reporters=[], correspondents=[], photographers=[],
+        tags=[], date=None, source="seeds/injected.txt", source_lines=[1, 1],
+        body="正文里也有 <b>标记</b> 与 <script>document.title='x'</script> 注入标题测试的文字。\n")
+    path = issue_dir / f"{article.order:02d}-injected.md"
+    path.write_text(format_article(article), encoding="utf-8")
+
+
+def searchable_text(article: Article) -> str:
+    blocks = markdown_to_blocks(article.body)
+    names = article.reporters + article.correspondents + article.photographers
+    return "\n".join([article.title, article.unit or ""] + [b.text for b in blocks] + article.tags + names)
+
+
+def compact(text: str) -> str:
+    """The text as the index sees phrases: normalised, quote marks and spaces between CJK dropped."""
+    return T._INDEX_JOIN.sub("", T.normalize(text))
+
+
+def expected_titles(articles: list[Article], query: str) -> set[str]:
+    """Brute force: titles of the articles that contain every CJK run of the query as a phrase and
+    every Latin/number word of it as a whole word."""
+    runs = T.split_runs(query, query=True)
+    found = set()
+    for article in articles:
+        text = searchable_text(article)
+        phrases = compact(text)
+        words = {r.text for r in T.split_runs(text) if r.kind == "latin"}
+        if all((r.text in phrases) if r.kind == "cjk" else (r.text in words) for r in runs):
+            found.add(article.title)
+    return found

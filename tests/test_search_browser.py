@@ -1,0 +1,242 @@
+"""The real search.js and lunr.js in Chromium, from file://, on a site built from the real seeds."""
+from __future__ import annotations
+
+import re
+import sys
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from pypinyin import lazy_pinyin
+
+from generator.config import SiteConfig
+from generator.content import load_content
+from generator.enrich.segment import get_jieba
+from generator.render import build_site
+from generator.search import terms as T
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper module next to this file
+from search_site import INJECTED_TITLE, add_injected_article, expected_titles, import_or_fake_content
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, project_root):
+    root = tmp_path_factory.mktemp("search-site")
+    content = import_or_fake_content(project_root / "seeds", root)
+    add_injected_article(content)
+    report = build_site(content, root / "public", SiteConfig())
+    assert not report.errors, report.errors
+    articles = load_content(content).articles
+    return root / "public", articles
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian Chromium not installed (make browser)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def _wait_settled(page) -> str:
+    page.wait_for_function(
+        "() => { const r = document.querySelector('[data-search-page]');"
+        " return r && r.dataset.searchState !== 'loading'; }")
+    return page.get_attribute("[data-search-page]", "data-search-state")
+
+
+def search(page, public: Path, query: str) -> tuple[str, list[dict]]:
+    """Open search.html?q=… from disk; return the final state and every result (all pages)."""
+    url = (public / "search.html").as_uri() + "?q=" + urllib.parse.quote(query)
+    page.goto(url)
+    state = _wait_settled(page)
+    more = page.locator("[data-search-more]")
+    while more.is_visible():
+        count = page.locator("[data-search-results] > *").count()
+        more.click()
+        page.wait_for_function(f"() => document.querySelector('[data-search-results]').children.length > {count}"
+                               " || document.querySelector('[data-search-more]').hidden")
+    results = page.eval_on_selector_all(
+        "[data-search-results] > *",
+        "items => items.map(li => { const a = li.querySelector('a');"
+        " return {title: a.textContent, href: a.href, text: li.textContent,"
+        " marks: Array.from(li.querySelectorAll('mark')).map(m => m.textContent)}; })")
+    return state, results
+
+
+@pytest.mark.parametrize("query", ["国家安全教育日", "智慧巡防系统", "电动车", "12345", "110", "PTU", "APP"])
+def test_query_finds_exactly_the_articles_containing_it(site, page, query):
+    public, articles = site
+    expected = expected_titles(articles, query)
+    assert expected, f"the seeds no longer contain {query!r}; pick another query"
+    state, results = search(page, public, query)
+    assert state == "results"
+    assert {r["title"] for r in results} == expected
+    status = page.text_content("[data-search-status]")
+    assert str(len(expected)) in status
+    for result in results:
+        target = Path(urllib.parse.unquote(urllib.parse.urlparse(result["href"]).path))
+        assert target.is_file(), result["href"]
+
+
+def _byline_names(articles) -> list[str]:
+    names = [n for a in articles for n in a.reporters + a.correspondents + a.photographers]
+    if not names:  # content made without the importer: names stay in the printed bylines
+        names = [m for a in articles for m in re.findall(r"(?:记者|通讯员)\s+([\u4e00-\u9fff]{2,3})(?![\u4e00-\u9fff])",
+                                                        a.body)]
+    return names
+
+
+def test_a_name_jieba_does_not_know_is_found(site, page):
+    public, articles = site
+    jieba = get_jieba()
+    unknown = [n for n in _byline_names(articles) if len(n) >= 3 and n not in jieba.FREQ]
+    assert unknown, "no byline name outside jieba's dictionary in the seeds"
+    name = unknown[0]
+    expected = expected_titles(articles, name)
+    state, results = search(page, public, name)
+    assert state == "results"
+    assert results and {r["title"] for r in results} == expected
+
+
+def test_pinyin_of_a_title_word_finds_the_article(site, page):
+    public, articles = site
+    jieba = get_jieba()
+    for article in articles:
+        words = [w for w in jieba.cut(article.title) if len(w) >= 3 and T.is_cjk_word(w)]
+        if words:
+            break
+    pinyin = "".join(lazy_pinyin(words[0]))
+    state, results = search(page, public, pinyin + " ")
+    assert state == "results"
+    assert article.title in {r["title"] for r in results}
+    # the same word still being typed matches as a prefix
+    state, results = search(page, public, pinyin[:-1])
+    assert article.title in {r["title"] for r in results}
+
+
+def test_title_match_ranks_above_body_mentions(site, page):
+    public, articles = site
+    jieba = get_jieba()
+    for article in articles:
+        for word in (w for w in jieba.cut(article.title) if len(w) >= 2 and T.is_cjk_word(w)):
+            holders = expected_titles(articles, word)
+            in_titles = {t for t in holders if word in T.normalize(t)}
+            if len(holders) >= 3 and len(in_titles) < len(holders):
+                _, results = search(page, public, word)
+                top = [r["title"] for r in results[:len(in_titles)]]
+                assert set(top) == in_titles, (word, top)
+                return
+    pytest.fail("no title word that also occurs only in other articles' bodies")
+
+
+def test_no_match_says_so(site, page):
+    public, articles = site
+    query = "火星量子纠缠基地"
+    assert not expected_titles(articles, query)
+    state, results = search(page, public, query)
+    assert state == "none" and results == []
+    assert "没有找到" in page.text_content("[data-search-status]")
+
+
+def test_scattered_bigrams_are_not_a_phrase(site, page):
+    public, articles = site
+    # 民警 and 公安 both occur nearly everywhere; 民警公安 as one phrase must be checked.
+    expected = expected_titles(articles, "民警公安")
+    _, results = search(page, public, "民警公安")
+    assert {r["title"] for r in results} == expected
+
+
+def test_markup_in_articles_is_shown_as_text(site, page):
+    public, _ = site
+    state, results = search(page, public, "注入标题测试")
+    assert state == "results"
+    assert results[0]["title"] == INJECTED_TITLE
+    assert page.locator("[data-search-results] script, [data-search-results] b").count() == 0
+    assert "</script>" in results[0]["text"]  # the body snippet, as text
+    assert page.title() != "x"
+
+
+def test_empty_and_short_queries(site, page):
+    public, _ = site
+    state, results = search(page, public, "")
+    assert state == "empty" and results == []
+    assert page.text_content("[data-search-status]").strip()
+
+
+def test_typing_updates_results_and_url_and_keyboard_reaches_them(site, page):
+    public, articles = site
+    page.goto((public / "search.html").as_uri())
+    page.focus("[data-search-page] input[name=q]")
+    page.keyboard.type("国家安全", delay=30)
+    page.wait_for_function("() => document.querySelectorAll('[data-search-results] > *').length > 0")
+    assert "q=" in page.url and urllib.parse.unquote(page.url).endswith("国家安全")
+    assert page.locator("[data-search-results] mark").first.text_content() == "国家安全"
+    page.keyboard.press("ArrowDown")
+    first_link = page.evaluate("document.querySelector('[data-search-results] > * a') === document.activeElement")
+    assert first_link
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert not page.url.split("?")[0].endswith("search.html")
+
+
+def test_header_form_on_every_page_leads_to_results(site, page):
+    public, _ = site
+    page.goto((public / "index.html").as_uri())
+    page.fill("form.site-search input[name=q]", "110")
+    with page.expect_navigation():
+        page.press("form.site-search input[name=q]", "Enter")
+    assert _wait_settled(page) == "results"
+
+
+def test_browser_terms_match_the_python_port(site, page):
+    public, articles = site
+    page.goto((public / "search.html").as_uri())
+    samples = ["智慧巡防系统", "“智慧巡防”系统 app", "ＡＰＰ１２３４５", "PTU车组 110", "diandong", "diandong ",
+               "国家 安全", "警", "", "Ｓ３２７国道", "一级做给一级看 、一级"]
+    samples += [a.title for a in articles[:20]] + [a.body[:60] for a in articles[:20]]
+    for text in samples:
+        py_terms = [[t.term, t.required, t.prefix, t.boost] for t in T.query_terms(text)]
+        js_terms = page.evaluate("t => BulletinSearch.queryTerms(t).map(x => [x.term, x.required, x.prefix, x.boost])",
+                                 text)
+        assert js_terms == py_terms, text
+        py_runs = [[r.kind, r.text] for r in T.split_runs(text)]
+        js_runs = page.evaluate("t => BulletinSearch.splitRuns(t).map(r => [r.kind, r.text])", text)
+        assert js_runs == py_runs, text
+        for term in py_terms:
+            assert page.evaluate("([t, n]) => BulletinSearch.bucketOf(t, n)", [term[0], 64]) == \
+                T.bucket_of(term[0], 64)
+
+
+def test_screenshots(site, browser):
+    public, _ = site
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1280, 375):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto((public / "search.html").as_uri() + "?q=" + urllib.parse.quote("国家安全教育日"))
+        assert _wait_settled(page) == "results"
+        page.screenshot(path=str(ARTIFACTS / f"search-{width}.png"), full_page=False)
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"horizontal overflow at {width}px"
+        context.close()
