@@ -18,35 +18,15 @@ INJECTED_TITLE = "<script>alert('x')</script> 注入标题测试"
 
 
 def import_or_fake_content(seeds_dir: Path, root: Path) -> Path:
+    """The real seeds imported by the importer into `root/content`."""
+    from generator import importer
+
     content = root / "content"
-    try:
-        from generator import importer
-    except ImportError:
-        return _content_from_paragraphs(seeds_dir, content)
     shutil.copytree(seeds_dir, root / "seeds")
     report = importer.import_seeds(root / "seeds", content, project_root=root)
     assert not report.problems, report.problems
     return content
 
-
-def _content_from_paragraphs(seeds_dir: Path, content: Path) -> Path:
-    for number, seed in enumerate(sorted(seeds_dir.glob("*.txt"))):
-        issue_dir = content / seed.stem
-        issue_dir.mkdir(parents=True)
-        date = f"2024-{number + 1:02d}"
-        (issue_dir / "issue.yml").write_text(format_issue(IssueMeta(
-            id=seed.stem, source=f"seeds/{seed.name}", date=date)), encoding="utf-8")
-        paragraphs = [p.replace("\n", "") for p in re.split(r"\n\s*\n", seed.read_text(encoding="utf-8"))
-                      if p.strip()]
-        for order, start in enumerate(range(0, len(paragraphs), 4), start=1):
-            chunk = paragraphs[start:start + 4]
-            article = Article(
-                title=chunk[0][:24].strip(), title_generated=True, kicker=None, unit=None, issue=seed.stem,
-                order=order, kind="article", reporters=[], correspondents=[], photographers=[], tags=[],
-                date=date, source=f"seeds/{seed.name}", source_lines=[1, 1],
-                body="\n\n".join(chunk) + "\n")
-            (issue_dir / f"{order:02d}-part-{order}.md").write_text(format_article(article), encoding="utf-8")
-    return content
 
 
 def add_injected_article(content: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from generator.config import ConfigError, SiteConfig, load_config, parse_config
 from generator.render import build_site
 from generator.render.markup import json_for_script, render_body
-from generator.render.site import build_model, fallback_display_date, load_unit_registry
+from generator.render.site import build_model, load_unit_registry
 from generator.render.theme import ThemeError, theme_chain
 from generator.render.urls import assign_unique_slugs, relative_url, root_prefix, slugify
 from generator.content import load_content
@@ -106,12 +106,6 @@ def test_json_for_script_cannot_close_the_script():
 
 
 # --- site model -----------------------------------------------------------------------------------
-
-def test_fallback_display_date():
-    assert fallback_display_date("2024-04", True) == "2024年4月（推定）"
-    assert fallback_display_date("2024-04-15", False) == "2024年4月15日"
-    assert fallback_display_date(None, True) == "日期不详"
-
 
 def test_issues_ordered_by_date_then_id(sample_content):
     model = build_model(load_content(sample_content), SiteConfig())

@@ -4,7 +4,6 @@ Built once from a ContentSet; pages are then pure functions of this model.
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,6 +11,8 @@ from dataclasses import dataclass, field
 from pypinyin import Style, lazy_pinyin
 
 from ..config import SiteConfig
+from ..enrich.dates import display_date
+from ..enrich.units import UnitRegistry
 from ..content import ContentSet, markdown_to_blocks
 from ..model import Article, IssueMeta
 from .urls import assign_unique_slugs, slugify
@@ -284,41 +285,9 @@ def newest_first(article: ArticleView) -> tuple:
     return (-article.issue.position, article.article.order, article.article.path)
 
 
-# --- dates and units from the enrichment stage (guarded: built by another stage) ---------------
-
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:  # the parent package is missing
-        return False
-
-
-def display_date(date: str | None, inferred: bool) -> str:
-    if _module_exists("generator.enrich.dates"):
-        from ..enrich.dates import display_date as enrich_display_date
-
-        return enrich_display_date(date, inferred)
-    return fallback_display_date(date, inferred)
-
-
-def fallback_display_date(date: str | None, inferred: bool) -> str:
-    if not date:
-        return "日期不详"
-    parts = date.split("-")
-    text = f"{int(parts[0])}年"
-    if len(parts) > 1:
-        text += f"{int(parts[1])}月"
-    if len(parts) > 2:
-        text += f"{int(parts[2])}日"
-    return text + ("（推定）" if inferred else "")
-
+# --- dates and units from the enrichment stage --------------------------------------------------
 
 def load_unit_registry():
-    """The enrichment stage's unit registry, or None while it is not available."""
-    if not _module_exists("generator.enrich.units"):
-        return None
-    from ..enrich.units import UnitRegistry
-
     return UnitRegistry.default()
 
 
