@@ -76,7 +76,8 @@ def test_later_short_mention_reuses_earlier_full_name(registry):
 
 
 @pytest.mark.parametrize("text", ["全市34个派出所作为示范", "配合辖区派出所开展宣传", "创建枫桥式公安派出所",
-                                  "荣膺全国一级公安派出所", "16辆派出所巡逻车", "该局刑警大队大队长说"])
+                                  "荣膺全国一级公安派出所", "16辆派出所巡逻车", "该局刑警大队大队长说",
+                                  "市公安局兖州分局接到报警。通过数据赋能派出所、无人机巡控"])
 def test_generic_phrases_are_no_units(registry, text):
     assert [m for m in registry.mentions(text) if m.kind == "station"] == []
 

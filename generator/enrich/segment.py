@@ -33,10 +33,16 @@ def get_jieba() -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = str(CACHE_DIR)
     tokenizer.initialize()
-    for word in sorted(set(_DOMAIN_WORDS) | set(topic_trigger_words())):
+    for word in sorted(domain_vocabulary()):
         if len(word) >= 2:
             tokenizer.add_word(word, freq=tokenizer.suggest_freq(word, tune=False) or 1000)
     return tokenizer
+
+
+@lru_cache(maxsize=1)
+def domain_vocabulary() -> frozenset[str]:
+    """The words this project adds to jieba: police terms and topic triggers, never place names."""
+    return frozenset(_DOMAIN_WORDS) | frozenset(topic_trigger_words())
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from typing import Iterable
 import yaml
 from pypinyin import lazy_pinyin
 
-from .segment import get_jieba, word_tags
+from .segment import domain_vocabulary, get_jieba, word_tags
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "units.yml"
 
@@ -451,6 +451,8 @@ def _place_before(compact: str, start: int) -> bool:
 def _looks_like_unit_name(name: str, kind: str) -> bool:
     if kind == "station":
         last = get_jieba().lcut(name, HMM=False)[-1]
+        if last in domain_vocabulary():
+            return False  # "数据赋能派出所": a topic word we taught jieba, which has no part of speech
         return (name[-1] in _PLACE_ENDINGS or name.endswith("中心")
                 or (len(last) >= 2 and word_tags().get(last, "ns").startswith(_PLACE_TAGS)))
     if kind in ("brigade", "detachment"):
