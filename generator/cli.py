@@ -65,12 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     from .config import ConfigError, load_config
     from .render import build_site
     from .render.theme import ThemeError
+    from .search import SearchSetupError
 
     try:
         config = load_config(getattr(args, "config", None), project_root=PROJECT_ROOT).with_overrides(
             theme=getattr(args, "theme", None), base_url=getattr(args, "base_url", None))
         render_report = build_site(args.content, args.output, config)
-    except (ConfigError, ThemeError) as exc:
+    except (ConfigError, ThemeError, SearchSetupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     render_report.print_summary(sys.stdout)

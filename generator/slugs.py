@@ -1,37 +1,56 @@
-"""Readable ASCII slugs made from pinyin: `加强作风建设` -> `jiaqiang-zuofeng-jianshe`."""
+"""Readable ASCII slugs made from pinyin: `金乡县公安局` -> `jinxiangxian-gonganju`.
+
+One slug function for content file names and site URLs.
+"""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
 MAX_SLUG_LENGTH = 60
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    from .enrich.segment import get_jieba
+    # A private jieba tokenizer with jieba's own dictionary only: the words other stages teach
+    # jieba (topics.yml) would move word boundaries, and with them file names and URLs.
+    import logging
 
-    return get_jieba()
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
 
 
-def _word_to_ascii(word: str) -> str:
-    if re.search(r"[\u3400-\u9fff]", word):
-        return "".join(lazy_pinyin(word, style=Style.NORMAL, errors="ignore")).lower()
-    return re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
+def _word_slug(word: str) -> str:
+    if _HAN.search(word):
+        word = "".join(lazy_pinyin(word, style=Style.NORMAL, errors="default"))
+    word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii").lower()
+    return _NON_SLUG.sub("-", word).strip("-")
 
 
-def slugify(text: str, max_length: int = MAX_SLUG_LENGTH, fallback: str = "item") -> str:
-    """Pinyin of each word joined by hyphens, cut at a word boundary; never empty."""
-    parts = [p for p in (_word_to_ascii(w) for w in _tokenizer().cut(text)) if p]
-    slug = ""
-    for part in parts:
-        candidate = f"{slug}-{part}" if slug else part
-        if len(candidate) > max_length:
-            break
-        slug = candidate
-    if not slug and parts:
-        slug = parts[0][:max_length]
-    slug = re.sub(r"-{2,}", "-", slug).strip("-")
+def slugify(text: str, fallback: str = "item", *, compact: bool = False) -> str:
+    """Readable ASCII slug: one pinyin run per Chinese word, hyphens between words.
+
+    `金乡县公安局` -> `jinxiangxian-gonganju`; Latin letters and digits are kept. `compact`
+    treats every run of Chinese as one word (person names: `曹梦溪` -> `caomengxi`).
+    """
+    text = text or ""
+    if compact:
+        words = re.split(r"(\s+)", text)
+    elif _HAN.search(text):
+        words = _tokenizer().lcut(text, HMM=False)
+    else:
+        words = [text]
+    parts = [p for p in (_word_slug(w) for w in words) if p]
+    slug = re.sub(r"-{2,}", "-", "-".join(parts)).strip("-")
+    if len(slug) > MAX_SLUG_LENGTH:
+        slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0] or slug[:MAX_SLUG_LENGTH]
     return slug or fallback

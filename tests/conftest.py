@@ -25,3 +25,20 @@ def imported_content(tmp_path_factory) -> Path:
     report = importer.import_seeds(root / "seeds", root / "content", project_root=root)
     assert not report.problems, report.problems
     return root / "content"
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make test`; Playwright never downloads one
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright, shared by every browser test."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -3,7 +3,6 @@ pagination, name collisions, markup-looking text, undated issues) and the real s
 importer is available. Registered with `pytest_plugins = ["tests.fixtures_site"]`."""
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,15 +100,9 @@ def built_site_with_base_url(tmp_path_factory, sample_content) -> BuiltSite:
     return _build(tmp_path_factory.mktemp("site-base"), sample_content, config)
 
 
-def importer_available() -> bool:
-    return importlib.util.find_spec("generator.importer") is not None
-
-
 @pytest.fixture(scope="session")
 def built_real_site(tmp_path_factory, request) -> BuiltSite:
-    """The five real seeds, imported and built (skipped while the importer is not there)."""
-    if not importer_available():
-        pytest.skip("generator.importer not available yet")
+    """The five real seeds, imported and built."""
     content = request.getfixturevalue("imported_content")
     return _build(tmp_path_factory.mktemp("real-site"), content, SiteConfig())
 

@@ -17,7 +17,7 @@ from generator.search import terms as T
 INJECTED_TITLE = "<script>alert('x')</script> 注入标题测试"
 
 
-def import_or_fake_content(seeds_dir: Path, root: Path) -> Path:
+def import_real_content(seeds_dir: Path, root: Path) -> Path:
     """The real seeds imported by the importer into `root/content`."""
     from generator import importer
 

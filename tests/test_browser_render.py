@@ -10,31 +10,14 @@ import pytest
 
 pytest_plugins = ["tests.fixtures_site"]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "render"
 WIDTHS = {"desktop": 1280, "phone": 375}
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian Chromium not installed (make browser)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
 def site(request):
-    """The real archive when the importer is there (real Chinese text), else the made-up one."""
-    from tests.fixtures_site import importer_available
-
-    return request.getfixturevalue("built_real_site" if importer_available() else "built_site")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    """The real archive, built from the five seeds (real Chinese text)."""
+    return request.getfixturevalue("built_real_site")
 
 
 @pytest.fixture()

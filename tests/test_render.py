@@ -11,9 +11,11 @@ import pytest
 from generator.config import ConfigError, SiteConfig, load_config, parse_config
 from generator.render import build_site
 from generator.render.markup import json_for_script, render_body
-from generator.render.site import build_model, load_unit_registry
+from generator.enrich.units import UnitRegistry
+from generator.render.site import build_model
 from generator.render.theme import ThemeError, theme_chain
-from generator.render.urls import assign_unique_slugs, relative_url, root_prefix, slugify
+from generator.render.urls import assign_unique_slugs, relative_url, root_prefix
+from generator.slugs import slugify
 from generator.content import load_content
 
 pytest_plugins = ["tests.fixtures_site"]
@@ -215,7 +217,7 @@ def test_feed_and_sitemap_only_with_base_url(built_site, built_site_with_base_ur
 
 
 def test_article_page_content(built_site):
-    model = build_model(load_content(built_site.content), built_site.config, load_unit_registry())
+    model = build_model(load_content(built_site.content), built_site.config, UnitRegistry.default())
     article = next(a for a in model.articles if a.credits and a.unit and a.tags and a.next and a.date)
     html = (built_site.public / article.url).read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html

@@ -16,35 +16,21 @@ from generator.render import build_site
 from generator.search import terms as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper module next to this file
-from search_site import INJECTED_TITLE, add_injected_article, expected_titles, import_or_fake_content
+from search_site import INJECTED_TITLE, add_injected_article, expected_titles, import_real_content
 
-playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, project_root):
     root = tmp_path_factory.mktemp("search-site")
-    content = import_or_fake_content(project_root / "seeds", root)
+    content = import_real_content(project_root / "seeds", root)
     add_injected_article(content)
     report = build_site(content, root / "public", SiteConfig())
     assert not report.errors, report.errors
     articles = load_content(content).articles
     return root / "public", articles
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian Chromium not installed (make browser)")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

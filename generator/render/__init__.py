@@ -4,7 +4,6 @@ Entry point: `build_site(content_dir, output_dir, config, theme_dirs=None) -> Re
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,9 +11,11 @@ from typing import TextIO
 
 from ..config import SiteConfig
 from ..content import load_content
+from ..search import build_search_files
 from .feeds import atom_feed, robots_txt, sitemap
 from .pages import SEARCH_PAGE, plan_pages, render_page, search_docs
-from .site import build_model, load_unit_registry
+from ..enrich.units import UnitRegistry
+from .site import build_model
 from .theme import has_template, make_environment, static_files, theme_chain
 from .writer import write_output
 
@@ -50,10 +51,7 @@ def build_site(content_dir: Path, output_dir: Path, config: SiteConfig, *, theme
     report = RenderReport()
     content = load_content(Path(content_dir))
     report.errors.extend(str(err) for err in content.errors)
-    registry = load_unit_registry()
-    if registry is None:
-        report.notices.append("unit registry (generator.enrich.units) not available: units listed flat")
-    model = build_model(content, config, registry)
+    model = build_model(content, config, UnitRegistry.default())
     report.issues, report.articles = len(model.issues), len(model.articles)
 
     chain = theme_chain(config.theme, theme_dirs)
@@ -65,7 +63,7 @@ def build_site(content_dir: Path, output_dir: Path, config: SiteConfig, *, theme
     report.pages_rendered = len(pages)
     for rel, path in static_files(chain).items():
         outputs[f"{ASSETS_DIR}/{rel}"] = path.read_bytes()
-    outputs.update(_search_files(model, config, report))
+    outputs.update(build_search_files(search_docs(model), config))
     outputs["robots.txt"] = robots_txt(model)
     if config.absolute_root:
         outputs["feed.xml"] = atom_feed(model)
@@ -83,16 +81,3 @@ def build_site(content_dir: Path, output_dir: Path, config: SiteConfig, *, theme
             report.files_unchanged += 1
     return report
 
-
-def _search_files(model, config: SiteConfig, report: RenderReport) -> dict[str, bytes]:
-    # The search stage is optional while it is being written; once it exists its errors surface.
-    if importlib.util.find_spec("generator.search") is None:
-        report.notices.append("search module (generator.search) not available: no search index")
-        return {}
-    from ..search import build_search_files
-
-    try:
-        return build_search_files(search_docs(model), config)
-    except Exception as exc:  # noqa: BLE001 - the pages are still worth writing; the report says why search is missing
-        report.errors.append(f"search index not built: {type(exc).__name__}: {exc}")
-        return {}

@@ -8,7 +8,7 @@ import markdown
 from markdown.extensions.toc import TocExtension
 from markupsafe import Markup
 
-from .urls import slugify
+from ..slugs import slugify
 
 # Seeds are plain text: anything that looks like HTML, an entity or an autolink must show as
 # written. Images are off too, since an image URL would make the page fetch from the network.

@@ -58,32 +58,30 @@ def paginate(items: list, directory: str, size: int) -> list[Pager]:
 def plan_pages(model: SiteModel, *, include_search: bool) -> list[Page]:
     size = model.config.page_size
     pages = [Page("index.html", "home.html", {}, "home")]
+
+    def paged(items, directory: str, template: str, context: dict, section: str) -> None:
+        for pager in paginate(items, directory, size):
+            pages.append(Page(pager.urls[pager.number - 1], template, {**context, "pager": pager}, section))
+
     for issue in model.issues:
         pages.append(Page(issue.url, "issue.html", {"issue": issue}, "archive"))
         for article in issue.articles:
             pages.append(Page(article.url, "article.html", {"article": article}, "archive"))
     pages.append(Page("archive/index.html", "archive.html", {}, "archive"))
     for year in model.years:
-        for pager in paginate(year.articles, year.directory, size):
-            pages.append(Page(pager.urls[pager.number - 1], "year.html", {"year": year, "pager": pager}, "archive"))
+        paged(year.articles, year.directory, "year.html", {"year": year}, "archive")
     pages.append(Page("units/index.html", "units.html", {}, "units"))
     for unit in model.units:
-        for pager in paginate(unit.articles, unit.directory, size):
-            pages.append(Page(pager.urls[pager.number - 1], "unit.html",
-                              {"unit": unit, "pager": pager, "scope": "own"}, "units"))
+        paged(unit.articles, unit.directory, "unit.html", {"unit": unit, "scope": "own"}, "units")
         if unit.children:
-            for pager in paginate(unit.articles_with_descendants(), unit.all_directory, size):
-                pages.append(Page(pager.urls[pager.number - 1], "unit.html",
-                                  {"unit": unit, "pager": pager, "scope": "all"}, "units"))
+            paged(unit.articles_with_descendants(), unit.all_directory, "unit.html",
+                  {"unit": unit, "scope": "all"}, "units")
     pages.append(Page("tags/index.html", "tags.html", {}, "tags"))
     for tag in model.tags:
-        for pager in paginate(tag.articles, tag.directory, size):
-            pages.append(Page(pager.urls[pager.number - 1], "tag.html", {"tag": tag, "pager": pager}, "tags"))
+        paged(tag.articles, tag.directory, "tag.html", {"tag": tag}, "tags")
     pages.append(Page("people/index.html", "people.html", {}, "people"))
     for person in model.people:
-        for pager in paginate(person.credits, person.directory, size):
-            pages.append(Page(pager.urls[pager.number - 1], "person.html",
-                              {"person": person, "pager": pager}, "people"))
+        paged(person.credits, person.directory, "person.html", {"person": person}, "people")
     pages.append(Page("404.html", "404.html", {}, ""))
     if include_search:
         pages.append(Page(SEARCH_PAGE, "search.html", {}, "search"))

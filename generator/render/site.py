@@ -12,10 +12,10 @@ from pypinyin import Style, lazy_pinyin
 
 from ..config import SiteConfig
 from ..enrich.dates import display_date
-from ..enrich.units import UnitRegistry
 from ..content import ContentSet, markdown_to_blocks
 from ..model import Article, IssueMeta
-from .urls import assign_unique_slugs, slugify
+from ..slugs import slugify
+from .urls import assign_unique_slugs
 
 ROLES = (("reporters", "记者"), ("correspondents", "通讯员"), ("photographers", "摄"))
 SUMMARY_LENGTH = 90
@@ -283,12 +283,6 @@ def issue_sort_key(meta: IssueMeta) -> tuple:
 
 def newest_first(article: ArticleView) -> tuple:
     return (-article.issue.position, article.article.order, article.article.path)
-
-
-# --- dates and units from the enrichment stage --------------------------------------------------
-
-def load_unit_registry():
-    return UnitRegistry.default()
 
 
 # --- building the model ------------------------------------------------------------------------

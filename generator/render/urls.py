@@ -1,4 +1,4 @@
-"""Site URLs: ASCII pinyin slugs, deterministic collision handling and relative links.
+"""Site URLs: deterministic slug collision handling and relative links (slugs: generator.slugs).
 
 Every URL in the site model is a path relative to the site root that names a file
 (`units/shi-gonganju/index.html`, never `units/shi-gonganju/`), so the same output works from
@@ -8,58 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
-from functools import lru_cache
-
-from pypinyin import Style, lazy_pinyin
-
-MAX_SLUG_LENGTH = 60
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-@lru_cache(maxsize=1)
-def _tokenizer():
-    # A private jieba tokenizer: other stages may add words to jieba's global dictionary, which
-    # would change word boundaries, and with them URLs, from one build to the next.
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
-def _word_slug(word: str) -> str:
-    if _HAN.search(word):
-        word = "".join(lazy_pinyin(word, style=Style.NORMAL, errors="default"))
-    word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii").lower()
-    return _NON_SLUG.sub("-", word).strip("-")
-
-
-def slugify(text: str, fallback: str = "item", *, compact: bool = False) -> str:
-    """Readable ASCII slug: one pinyin run per Chinese word, hyphens between words.
-
-    `金乡县公安局` -> `jinxiangxian-gonganju`; Latin letters and digits are kept. `compact`
-    treats every run of Chinese as one word (person names: `曹梦溪` -> `caomengxi`).
-    """
-    text = text or ""
-    if compact:
-        words = re.split(r"(\s+)", text)
-    elif _HAN.search(text):
-        words = _tokenizer().lcut(text, HMM=False)
-    else:
-        words = [text]
-    parts = [p for p in (_word_slug(w) for w in words) if p]
-    slug = "-".join(parts)
-    slug = re.sub(r"-{2,}", "-", slug).strip("-")
-    if len(slug) > MAX_SLUG_LENGTH:
-        slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0] or slug[:MAX_SLUG_LENGTH]
-    return slug or fallback
 
 
 def short_hash(text: str, length: int = 6) -> str:

@@ -24,12 +24,12 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from lunr.builder import Builder
 from pypinyin import lazy_pinyin
 
+from ..enrich.segment import get_jieba
 from ..model import SearchDoc
 from . import terms as T
 
@@ -47,22 +47,8 @@ _YEAR = re.compile(r"^(\d{4})")
 
 # --- segmentation -----------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _jieba():
-    try:
-        from ..enrich.segment import get_jieba  # shared, with its dictionary cache in .cache/
-        return get_jieba()
-    except ImportError:
-        import jieba
-        import logging
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
-        return tokenizer
-
-
 def _words(text: str) -> list[str]:
-    return list(_jieba().cut(text, HMM=False)) if text else []
+    return list(get_jieba().cut(text, HMM=False)) if text else []
 
 
 def _word_terms(text: str) -> list[str]:
@@ -207,7 +193,7 @@ def _shard_fingerprint(shard_id: str, docs: list[SearchDoc]) -> str:
     moves when domain words are added)."""
     digest = hashlib.sha256()
     digest.update(json.dumps([FORMAT_VERSION, FIELDS, MAX_SHARD_DOCS, STORE_CHUNK, POSTINGS_PER_BUCKET,
-                              shard_id, _jieba().total], ensure_ascii=False).encode())
+                              shard_id, get_jieba().total], ensure_ascii=False).encode())
     for doc in docs:
         digest.update(json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()[:32]
@@ -235,7 +221,7 @@ def _build_missing(missing: dict[str, list[SearchDoc]]) -> dict[str, ShardOutput
     """Build shards on every core when there is enough work to pay for the worker processes."""
     if len(missing) < 2 or sum(map(len, missing.values())) < PARALLEL_MIN_DOCS or (os.cpu_count() or 1) < 2:
         return {shard_id: build_shard(shard_id, docs) for shard_id, docs in missing.items()}
-    _jieba()  # loaded once here; forked workers inherit it
+    get_jieba()  # loaded once here; forked workers inherit it
     context = multiprocessing.get_context("fork")
     workers = min(os.cpu_count() or 1, len(missing))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
