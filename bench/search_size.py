@@ -4,7 +4,8 @@ query fetches before its first results, and optionally load time and query laten
     .venv/bin/python bench/search_size.py public/                 # a site built by build.py
     .venv/bin/python bench/search_size.py --synthetic 300 /tmp/s  # build search data for 300
                                                                   # synthetic issues, then measure
-    add --browser to time the queries in headless Chromium
+    add --browser to time the queries in headless Chromium (engine only; bench/search_browser.py
+    measures the search page itself: load, bytes before the first result, query latency)
 """
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def synthetic_docs(issue_count: int, seeds: Path) -> list[SearchDoc]:
 
 
 def measure_sizes(files: dict[str, bytes], articles: int) -> None:
-    groups = {"index buckets": "search/i/", "store chunks": "search/s/", "manifest": "search/manifest"}
+    groups = {"index buckets": "search/i/", "field lengths": "search/n/", "store chunks": "search/s/",
+              "manifest": "search/manifest"}
     print(f"{'part':<15}{'files':>7}{'raw KB':>10}{'gzip KB':>10}{'raw B/art':>11}{'gzip B/art':>11}")
     for name, prefix in groups.items():
         chosen = [v for k, v in files.items() if k.startswith(prefix)]
@@ -71,13 +73,14 @@ def measure_sizes(files: dict[str, bytes], articles: int) -> None:
 
 
 def measure_query_fetch(files: dict[str, bytes]) -> None:
-    """Bytes (gzip) of manifest + index buckets a query loads, + a first page of store chunks
-    (worst case: each of the first PAGE results in a different chunk)."""
+    """Bytes (gzip) of manifest + field lengths + index buckets a query loads, + a first page of store
+    chunks (worst case: each of the first PAGE results in a different chunk)."""
     manifest = load_payload(files["search/manifest.js"])
     chunk_sizes = [gz(v) for k, v in files.items() if k.startswith("search/s/")]
     page_store = sum(sorted(chunk_sizes)[-PAGE:]) if chunk_sizes else 0
-    base = gz(files["search/manifest.js"])
-    print(f"\nfetched before first results (gzip KB; store = {PAGE} largest chunks, worst case {page_store / 1024:.0f} KB)")
+    base = gz(files["search/manifest.js"]) + sum(gz(v) for k, v in files.items() if k.startswith("search/n/"))
+    print(f"\nfetched before first results (gzip KB; manifest and field lengths {base / 1024:.0f} KB; "
+          f"store = {PAGE} largest chunks, worst case {page_store / 1024:.0f} KB)")
     for query in QUERIES:
         buckets = set()
         for shard in manifest["shards"]:
@@ -96,14 +99,16 @@ def measure_browser(site: Path) -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=args)
         page = browser.new_page()
         page.goto((site / "search.html").as_uri())
-        print("\nChromium (file://): first query includes loading its buckets; then the same query again")
+        page.wait_for_function("() => window.BulletinSearch")
+        print("\nChromium (file://), engine only (ranking, first page): first query includes loading its data;"
+              " then the same query again")
         latencies = []
         for query in QUERIES:
             timing = page.evaluate("""async q => {
                 const e = new BulletinSearch.Engine(), t = BulletinSearch.queryTerms(q);
-                const t0 = performance.now(); const hits = await e.candidates(t);
-                const t1 = performance.now(); await e.candidates(t); const t2 = performance.now();
-                return [t1 - t0, t2 - t1, hits.length]; }""", query)
+                const t0 = performance.now(); const r = await e.search(t); r.slice(0, 20);
+                const t1 = performance.now(); (await e.search(t)).slice(0, 20); const t2 = performance.now();
+                return [t1 - t0, t2 - t1, r.count]; }""", query)
             latencies.append(timing[1])
             print(f"  {query:<14} cold {timing[0]:7.1f} ms  warm {timing[1]:6.1f} ms  {timing[2]:5d} hits")
         print(f"  median warm query {statistics.median(latencies):.1f} ms")

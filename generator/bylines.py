@@ -6,10 +6,16 @@ from collections.abc import Iterable
 
 from .model import Byline
 
-REPORTER_ROLES = ("本报记者", "特约记者", "见习记者", "实习记者", "记者", "实习生")
-CORRESPONDENT_ROLES = ("特约通讯员", "通讯员")
+REPORTER_ROLES = ("本报记者", "特约记者", "见习记者", "实习记者", "记者", "实习生",
+                  # Traditional-character exports of the same page print the same roles.
+                  "本報記者", "特約記者", "見習記者", "實習記者", "記者", "實習生")
+CORRESPONDENT_ROLES = ("特约通讯员", "通讯员", "特約通訊員", "通訊員")
 PHOTO_MARK = "■"
-PHOTO_SUFFIX = "摄"
+PHOTO_SUFFIXES = ("摄", "攝")
+PHOTO_SUFFIX = PHOTO_SUFFIXES[0]
+# A byline is a short line; a longer tail is never tried as one (this also keeps a garbled line
+# full of role words from being re-parsed at every space, which would take quadratic time).
+MAX_BYLINE_CHARS = 600
 _ROLES = sorted(REPORTER_ROLES + CORRESPONDENT_ROLES, key=len, reverse=True)
 _ROLE_RE = "|".join(_ROLES)
 _NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fff·]{1,7}$")
@@ -19,12 +25,14 @@ MAX_NAME_LENGTH = 4
 
 def parse_byline(text: str) -> Byline | None:
     """Parse a whole byline or photo credit; None when `text` is anything else."""
+    if len(text) > MAX_BYLINE_CHARS:
+        return None
     text = re.sub(r"\s+", " ", text.strip())
     rest = text
     is_photo = rest.startswith(PHOTO_MARK)
     rest = rest.lstrip(PHOTO_MARK).strip()
     tokens = [t for t in re.split(r"[ 、]+", rest) if t]
-    if tokens and tokens[-1] == PHOTO_SUFFIX:
+    if tokens and tokens[-1] in PHOTO_SUFFIXES:
         is_photo = True
         tokens.pop()
     if not tokens or tokens[0] not in _ROLES:
@@ -55,7 +63,7 @@ _TRAILING_START = re.compile(rf"\s(?={PHOTO_MARK}|(?:{_ROLE_RE}) )")
 
 def split_trailing_byline(line: str) -> tuple[str, Byline] | None:
     """`…供认不讳。 通讯员 付哲` -> ("…供认不讳。", Byline). None when the line has no trailing byline."""
-    for match in _TRAILING_START.finditer(line):
+    for match in _TRAILING_START.finditer(line, max(0, len(line) - MAX_BYLINE_CHARS - 1)):
         body, tail = line[: match.start()].rstrip(), line[match.end():]
         byline = parse_byline(tail)
         if byline and body:

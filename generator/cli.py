@@ -1,12 +1,19 @@
-"""Command line: `python build.py [build|import] [options]`."""
+"""Command line: `python build.py [build|import|serve] [options]`."""
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-from . import importer
+from typing import TextIO
+
+from .cache import DEFAULT_CACHE_DIR
+from .config import ConfigError, load_config
+from .pipeline import BuildPaths, ProgressPrinter, run_build
+from .render.theme import ThemeError
+from .render.writer import OutputPathError
+from .search import SearchSetupError
+from .serve import add_serve_arguments, serve_from_args
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +40,12 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
                         help="theme folder under themes/ (templates it lacks come from themes/default)")
     parser.add_argument("--base-url", dest="base_url", default=argparse.SUPPRESS,
                         help="absolute URL the site is published at; enables feed.xml and sitemap.xml")
+    parser.add_argument("--full", action="store_true", default=argparse.SUPPRESS,
+                        help="render every page, even those whose inputs did not change")
+    parser.add_argument("--cache-dir", dest="cache_dir", type=Path, default=argparse.SUPPRESS,
+                        help="folder for build caches (default: .cache/; safe to delete)")
+    parser.add_argument("--report-json", dest="report_json", type=Path, default=argparse.SUPPRESS,
+                        help="also write the build summary and stage timings as JSON to this file")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Bulletin archive generator. With no command: import new seeds into content/ "
                     "and build the site into public/.",
+        epilog="Exit status: 0 built, 1 built but something was skipped (listed in the summary), "
+               "2 not built (bad config, theme or setup).",
     )
     _add_path_options(parser)
     _add_site_options(parser)
@@ -49,32 +64,57 @@ def build_parser() -> argparse.ArgumentParser:
     _add_site_options(build)
     imp = sub.add_parser("import", help="only import new or changed seeds into content/")
     _add_path_options(imp, defaults=False)
+    serve = sub.add_parser("serve", help="build, serve public/ on localhost, rebuild and reload on changes")
+    _add_path_options(serve, defaults=False)
+    _add_site_options(serve)
+    add_serve_arguments(serve)
     return parser
+
+
+def _paths(args) -> BuildPaths:
+    return BuildPaths(seeds=args.seeds, content=args.content, output=args.output,
+                      cache=getattr(args, "cache_dir", DEFAULT_CACHE_DIR), project_root=PROJECT_ROOT)
+
+
+def _config(args):
+    return load_config(getattr(args, "config", None), project_root=PROJECT_ROOT).with_overrides(
+        theme=getattr(args, "theme", None), base_url=getattr(args, "base_url", None))
+
+
+def build_once(args, out: TextIO | None = None) -> int:
+    """One build with the summary printed; the exit status of `build.py build`."""
+    try:
+        report = run_build(_paths(args), _config(args), import_only=args.command == "import",
+                           full=getattr(args, "full", False), progress=ProgressPrinter())
+    except (ConfigError, ThemeError, SearchSetupError, OutputPathError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report.print_summary(out or sys.stdout)
+    if getattr(args, "report_json", None):
+        report.write_json(args.report_json)
+    return 1 if report.skipped else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    command = args.command or "build"
-    started = time.perf_counter()
-    report = importer.import_seeds(args.seeds, args.content, project_root=PROJECT_ROOT)
-    report.print_summary(sys.stdout)
-    status = 1 if report.problems else 0
-    if command == "import":
-        return status
-    from .config import ConfigError, load_config
-    from .render import build_site
-    from .render.theme import ThemeError
-    from .search import SearchSetupError
+    args.command = args.command or "build"
+    if args.command == "serve":
+        return _serve(args)
+    return build_once(args)
 
-    try:
-        config = load_config(getattr(args, "config", None), project_root=PROJECT_ROOT).with_overrides(
-            theme=getattr(args, "theme", None), base_url=getattr(args, "base_url", None))
-        render_report = build_site(args.content, args.output, config)
-    except (ConfigError, ThemeError, SearchSetupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    render_report.print_summary(sys.stdout)
-    status = status or (1 if render_report.errors else 0)
-    print(f"done in {time.perf_counter() - started:.2f}s")
-    return status
+
+def _serve(args) -> int:
+    status = build_once(args)
+    if status == 2:
+        return status
+
+    def rebuild() -> int:
+        status = build_once(args)
+        if status == 2:  # not built (config, theme, setup): keep serving the previous site, no reload
+            raise RuntimeError("build stopped; see the error above")
+        return status
+
+    watch = [args.seeds, args.content, PROJECT_ROOT / "themes",
+             getattr(args, "config", None) or PROJECT_ROOT / "site.yml"]
+    return serve_from_args(args, args.output, [Path(p) for p in watch], rebuild)

@@ -1,6 +1,7 @@
 """Site configuration: `site.yml` at the project root (optional), overridden by command-line options."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -28,6 +29,8 @@ class SiteConfig:
 
     def with_overrides(self, **values) -> "SiteConfig":
         """A copy with every non-None value replaced (command-line options win over the file)."""
+        if values.get("base_url") is not None:
+            check_base_url(values["base_url"], "--base-url")
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
     @property
@@ -35,6 +38,12 @@ class SiteConfig:
         if not self.base_url:
             return None
         return self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+
+
+def check_base_url(value: str, where: str) -> None:
+    # The base URL ends up in links of the 404 page, the feed and the sitemap: only web URLs.
+    if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value):
+        raise ConfigError(f"{where}: must be an absolute http:// or https:// URL, not {value!r}")
 
 
 _INT_KEYS = {"page_size", "feed_size", "related_count"}
@@ -58,6 +67,8 @@ def parse_config(data: object, source: str = DEFAULT_CONFIG_NAME) -> SiteConfig:
                 raise ConfigError(f"{source} [{key}]: must be a positive whole number, not {value!r}")
         elif not isinstance(value, str):
             raise ConfigError(f"{source} [{key}]: must be text, not {value!r}")
+        elif key == "base_url":
+            check_base_url(value, f"{source} [{key}]")
         values[key] = value
     return SiteConfig(**values)
 
@@ -77,4 +88,10 @@ def load_config(path: Path | None = None, project_root: Path | None = None) -> S
         raise ConfigError(f"{path}: config file not found") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: malformed YAML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8; save the file as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except (RecursionError, ValueError) as exc:  # nesting too deep, or a value YAML cannot build
+        raise ConfigError(f"{path}: not a usable config ({type(exc).__name__}: {exc})") from None
     return parse_config(data, str(path))

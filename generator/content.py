@@ -1,11 +1,16 @@
 """Reading and writing content/: article Markdown files with YAML front matter, issue.yml files."""
 from __future__ import annotations
 
+import datetime
 import re
+from functools import lru_cache
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from .cache import file_signature, folder_key, load_store, save_store, source_digest
 
 from .model import ARTICLE_KINDS, Article, Block, IssueMeta, NoiseLine
 
@@ -27,11 +32,16 @@ class ContentError(Exception):
         where = path + (f":{line}" if line else "") + (f" [{key}]" if key else "")
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # keeps the fields when the error is cached (pickled)
+        return (type(self), (self.path, self.message, self.line, self.key))
+
 
 # --- Markdown body -----------------------------------------------------------------------------
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])")
-_LINE_START_SPECIAL = re.compile(r"^(#|>|\+|-|=|\d+\.)")
+# `=` is not escaped: a one-line block cannot be a setext underline, and Python-Markdown would
+# show the backslash of `\=`.
+_LINE_START_SPECIAL = re.compile(r"^(#|>|\+|-|\d+\.)")
 
 
 def escape_markdown(text: str) -> str:
@@ -75,8 +85,63 @@ def markdown_to_blocks(body: str) -> list[Block]:
 
 # --- Article files -----------------------------------------------------------------------------
 
+# libyaml's C loader and dumper are an order of magnitude faster than the pure-Python ones and
+# give the same results for the plain scalars, lists and mappings content files hold.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _StrictLoader(_YAML_LOADER):
+    """The safe loader, except that a key given twice is an error (YAML would keep the last one
+    silently, and an editor's fix written above a forgotten old line would vanish)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+def load_yaml(text: str):
+    return yaml.load(text, Loader=_StrictLoader)
+
+
+def _load_mapping(text: str, path: str, first_line: int) -> tuple[object, dict[str, int]]:
+    """YAML text -> (data, line of each top-level key); ContentError with the line on bad YAML.
+
+    `first_line` is the file line the text starts on, so that lines are the file's own.
+    """
+    loader = _StrictLoader(text)
+    node = None
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + first_line if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(path, f"malformed YAML: {problem}", line=line) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # A scalar that looks like a date but is none (`2024-13-45`), or nesting too deep.
+        key, line = _failing_key(node, first_line)
+        raise ContentError(path, f"not a valid value: {_short(str(exc))}", line=line, key=key) from None
+    finally:
+        loader.dispose()
+    key_lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key_lines.setdefault(key_node.value, key_node.start_mark.line + first_line)
+    return data, key_lines
+
+
 def dump_yaml(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    return yaml.dump(data, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False,
+                     default_flow_style=None, width=1000)
 
 
 def article_front_matter(article: Article) -> dict:
@@ -89,77 +154,162 @@ def format_article(article: Article) -> str:
     return "---\n" + dump_yaml(article_front_matter(article)) + "---\n\n" + article.body.strip() + "\n"
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 
 
 def parse_article(text: str, path: str) -> Article:
     """Parse one article file; raise ContentError naming the file, line or key on bad input."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ContentError(path, "empty file: an article file is YAML front matter between '---' lines, "
+                                 "then the body", line=1)
     match = _FRONT_MATTER.match(text)
     if not match:
         raise ContentError(path, "no YAML front matter (the file must start with a '---' line "
                                  "and the front matter must end with another '---' line)", line=1)
-    try:
-        data = yaml.safe_load(match.group(1) or "") or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(path, f"malformed YAML front matter: {problem}", line=line) from None
+    data, key_lines = _load_mapping(match.group(1) or "", path, first_line=2)
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
         raise ContentError(path, "front matter must be a mapping of keys to values", line=2)
-    data = _validated(data, path)
+    data = _validated(data, path, key_lines)
     body = text[match.end():]
+    body_line = text.count("\n", 0, match.end()) + 1
+    bad = _bad_character(body)
+    if bad:
+        position, reason = bad
+        raise ContentError(path, f"body: {reason}", line=body_line + body.count("\n", 0, position))
     return Article(body=body.strip() + "\n", path=path, **data)
 
 
-def _validated(data: dict, path: str) -> dict:
+# Characters no text field may hold: C0/C1 controls other than tab and line breaks (invalid in
+# HTML and in the XML feed), lone surrogates (cannot be written as UTF-8) and non-characters.
+_BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_REPR = reprlib.Repr()
+_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict, _REPR.maxlevel = 60, 60, 4, 4, 2
+
+
+def _short(value) -> str:
+    """A value quoted in an error message: never a whole (possibly huge or aliased) structure."""
+    return _REPR.repr(value)
+
+
+def _bad_character(text: str) -> tuple[int, str] | None:
+    match = _BAD_CHARACTER.search(text)
+    if not match:
+        return None
+    kind = "a lone surrogate" if "\ud800" <= match.group() <= "\udfff" else "a control character"
+    return match.start(), f"contains {kind} (U+{ord(match.group()):04X}); remove it"
+
+
+def _failing_key(node, first_line: int) -> tuple[str | None, int | None]:
+    """The top-level key whose value cannot be constructed, and its line (None, None if unknown)."""
+    if not isinstance(node, yaml.MappingNode):
+        return None, None
+    for key_node, value_node in node.value:
+        loader = _StrictLoader("")
+        try:
+            loader.construct_document(value_node)
+        except Exception:  # noqa: BLE001 - any failure points at this key
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            return key, key_node.start_mark.line + first_line
+        finally:
+            loader.dispose()
+    return None, None
+
+
+def valid_date(value: str) -> bool:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, naming a real month and day."""
+    match = _DATE.match(value)
+    if not match:
+        return False
+    year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return year >= 1
+
+
+def _date(value, path: str, key: str, line: int | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        raise ContentError(path, f"must be a date YYYY, YYYY-MM or YYYY-MM-DD, not a time {value}",
+                           line=line, key=key)
+    text = value.isoformat() if isinstance(value, datetime.date) else _as_str(value, path, key, line)
+    if not valid_date(text):
+        raise ContentError(path, f"must be a date YYYY, YYYY-MM or YYYY-MM-DD, not {_short(value)}",
+                           line=line, key=key)
+    return text
+
+
+def _validated(data: dict, path: str, key_lines: dict[str, int] | None = None) -> dict:
+    key_lines = key_lines or {}
+
+    def fail(key: str, message: str):
+        raise ContentError(path, message, line=key_lines.get(key), key=key)
+
     unknown = sorted(set(data) - set(FRONT_MATTER_KEYS), key=str)
     if unknown:
-        raise ContentError(path, f"unknown key(s): {', '.join(map(str, unknown))}; "
-                                 f"allowed: {', '.join(FRONT_MATTER_KEYS)}", key=str(unknown[0]))
+        fail(str(unknown[0]), f"unknown key(s): {', '.join(_short(str(k)) for k in unknown[:5])}; "
+                              f"allowed: {', '.join(FRONT_MATTER_KEYS)}")
     for key in REQUIRED_KEYS:
-        if data.get(key) in (None, ""):
-            raise ContentError(path, "missing required key", key=key)
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            fail(key, "missing required key" if key not in data else "required, must not be empty")
     out: dict = {}
-    out["title"] = _as_str(data["title"], path, "title")
-    out["issue"] = _as_str(data["issue"], path, "issue")
+    out["title"] = _as_str(data["title"], path, "title", key_lines.get("title"))
+    out["issue"] = _as_str(data["issue"], path, "issue", key_lines.get("issue"))
     order = data["order"]
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        raise ContentError(path, f"must be a positive whole number, not {order!r}", key="order")
+        fail("order", f"must be a positive whole number, not {_short(order)}")
     out["order"] = order
     kind = data["kind"]
     if kind not in ARTICLE_KINDS:
-        raise ContentError(path, f"must be one of {', '.join(ARTICLE_KINDS)}, not {kind!r}", key="kind")
+        fail("kind", f"must be one of {', '.join(ARTICLE_KINDS)}, not {_short(kind)}")
     out["kind"] = kind
     title_generated = data.get("title_generated", False)
     if not isinstance(title_generated, bool):
-        raise ContentError(path, f"must be true or false, not {title_generated!r}", key="title_generated")
+        fail("title_generated", f"must be true or false, not {_short(title_generated)}")
     out["title_generated"] = title_generated
-    for key in _OPTIONAL_STR_KEYS:
+    for key in ("kicker", "unit"):
         value = data.get(key)
-        out[key] = None if value is None else _as_str(value, path, key)
+        out[key] = None if value is None else _as_str(value, path, key, key_lines.get(key))
+    out["date"] = _date(data.get("date"), path, "date", key_lines.get("date"))
     for key in _LIST_KEYS:
-        value = data.get(key) or []
+        value = data.get(key)
+        if value is None:
+            value = []
         if not isinstance(value, list):
-            raise ContentError(path, f"must be a list (e.g. [a, b]), not {type(value).__name__} {value!r}", key=key)
-        out[key] = [_as_str(item, path, key) for item in value]
-    out["source"] = "" if data.get("source") is None else _as_str(data["source"], path, "source")
+            fail(key, f"must be a list (e.g. [a, b]), not {type(value).__name__} {_short(value)}")
+        out[key] = [_as_str(item, path, key, key_lines.get(key)) for item in value]
+    out["source"] = "" if data.get("source") is None else _as_str(data["source"], path, "source",
+                                                                   key_lines.get("source"))
     lines = data.get("source_lines") or []
     if not (isinstance(lines, list) and all(isinstance(n, int) and not isinstance(n, bool) for n in lines)
             and len(lines) in (0, 2)):
-        raise ContentError(path, f"must be [first, last] line numbers, not {lines!r}", key="source_lines")
+        fail("source_lines", f"must be [first, last] line numbers, not {_short(lines)}")
     out["source_lines"] = lines
     return out
 
 
-def _as_str(value, path: str, key: str) -> str:
-    if isinstance(value, bool) or isinstance(value, (dict, list)) or value is None:
-        raise ContentError(path, f"must be text, not {type(value).__name__} {value!r}", key=key)
-    return str(value)
+def _as_str(value, path: str, key: str, line: int | None = None) -> str:
+    if isinstance(value, (bool, dict, list, set, bytes)) or value is None:
+        raise ContentError(path, f"must be text, not {type(value).__name__} {_short(value)}", line=line, key=key)
+    # An unquoted `2024-04-01` is a YAML date; as text it reads the same.
+    text = value.isoformat() if type(value) is datetime.date else str(value)
+    bad = _bad_character(text)
+    if bad:
+        raise ContentError(path, bad[1], line=line, key=key)
+    return text
 
 
 # --- Issue files -------------------------------------------------------------------------------
+
+ISSUE_KEYS = ("id", "number", "title", "source", "date", "date_inferred", "date_method", "noise")
+
 
 def format_issue(meta: IssueMeta) -> str:
     data = {
@@ -171,25 +321,47 @@ def format_issue(meta: IssueMeta) -> str:
 
 
 def parse_issue(text: str, path: str, issue_id: str) -> IssueMeta:
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ContentError(path, f"malformed YAML: {getattr(exc, 'problem', exc)}",
-                           line=mark.line + 1 if mark else None) from None
+    """Parse one issue.yml; raise ContentError naming the file, line and key on bad input."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    data, key_lines = _load_mapping(text, path, first_line=1)
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
-        raise ContentError(path, "must be a mapping of keys to values")
+        raise ContentError(path, "must be a mapping of keys to values", line=1)
+
+    def fail(key: str, message: str):
+        raise ContentError(path, message, line=key_lines.get(key), key=key)
+
+    def text_or_none(key: str) -> str | None:
+        value = data.get(key)
+        return None if value is None else _as_str(value, path, key, key_lines.get(key))
+
+    unknown = sorted(set(data) - set(ISSUE_KEYS), key=str)
+    if unknown:
+        fail(str(unknown[0]), f"unknown key(s): {', '.join(_short(str(k)) for k in unknown[:5])}; "
+                              f"allowed: {', '.join(ISSUE_KEYS)}")
+    declared = text_or_none("id")
+    if declared is not None and declared != issue_id:
+        fail("id", f"id {_short(declared)} does not match its folder {issue_id!r}")
     number = data.get("number")
-    if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
-        raise ContentError(path, f"must be a whole number, not {number!r}", key="number")
-    date = data.get("date")
-    noise = [NoiseLine(int(n.get("line", 0)), str(n.get("text", ""))) for n in data.get("noise") or []
-             if isinstance(n, dict)]
+    if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 0):
+        fail("number", f"must be a whole number, not {_short(number)}")
+    date_inferred = data.get("date_inferred", True)
+    if not isinstance(date_inferred, bool):
+        fail("date_inferred", f"must be true or false, not {_short(date_inferred)}")
+    noise = []
+    raw_noise = data.get("noise")
+    if raw_noise is not None and not isinstance(raw_noise, list):
+        fail("noise", f"must be a list of {{line, text}}, not {_short(raw_noise)}")
+    for item in raw_noise or []:
+        if not (isinstance(item, dict) and set(item) <= {"line", "text"} and isinstance(item.get("line"), int)
+                and not isinstance(item.get("line"), bool) and item["line"] >= 1):
+            fail("noise", f"each entry must be {{line: <number>, text: <text>}}, not {_short(item)}")
+        noise.append(NoiseLine(item["line"], _as_str(item.get("text", ""), path, "noise", key_lines.get("noise"))))
     return IssueMeta(
-        id=issue_id, source=str(data.get("source") or ""), number=number,
-        title=None if data.get("title") is None else str(data["title"]),
-        date=None if date is None else str(date), date_inferred=bool(data.get("date_inferred", True)),
-        date_method=data.get("date_method"), noise=noise,
+        id=issue_id, source=text_or_none("source") or "", number=number, title=text_or_none("title"),
+        date=_date(data.get("date"), path, "date", key_lines.get("date")), date_inferred=date_inferred,
+        date_method=text_or_none("date_method"), noise=noise,
     )
 
 
@@ -202,29 +374,74 @@ class ContentSet:
     errors: list[ContentError] = field(default_factory=list)
 
     def issue_articles(self, issue_id: str) -> list[Article]:
-        return sorted((a for a in self.articles if a.issue == issue_id), key=lambda a: (a.order, a.path))
+        return self._by_issue().get(issue_id, [])
+
+    def _by_issue(self) -> dict[str, list[Article]]:
+        # Grouped once: asking every issue for its articles must not scan the archive each time.
+        key = (id(self.articles), len(self.articles))
+        cached = self.__dict__.get("_grouped")
+        if cached is None or cached[0] != key:
+            grouped: dict[str, list[Article]] = {}
+            for article in self.articles:
+                grouped.setdefault(article.issue, []).append(article)
+            for articles in grouped.values():
+                articles.sort(key=lambda a: (a.order, a.path))
+            cached = self.__dict__["_grouped"] = (key, grouped)
+        return cached[1]
 
 
-def load_content(content_dir: Path) -> ContentSet:
-    """Read every issue folder; a bad file is recorded in `errors` and the rest still load."""
+@lru_cache(maxsize=1)
+def _content_cache_version() -> str:
+    # Parsed files are only as good as the code that parsed and validated them.
+    here = Path(__file__).resolve()
+    return "content-" + source_digest(here, here.parent / "model.py")[:16]
+
+
+def load_content(content_dir: Path, cache_dir: Path | None = None) -> ContentSet:
+    """Read every issue folder; a bad file is recorded in `errors` and the rest still load.
+
+    With `cache_dir`, a file whose modification time and size are unchanged since the last
+    load is not parsed again (its article, or its error, comes from the cache)."""
     content_dir = Path(content_dir)
     result = ContentSet()
     if not content_dir.is_dir():
         return result
+    cache_path = Path(cache_dir) / "content" / f"{folder_key(content_dir)}.pickle" if cache_dir else None
+    cached = load_store(cache_path, _content_cache_version()) if cache_path else {}
+    fresh: dict[str, tuple] = {}
+    reparsed = []
+
+    def parsed(path: Path, rel: str, parse):
+        signature = file_signature(path)
+        entry = cached.get(rel)
+        if entry is not None and entry[0] == signature:
+            value = entry[1]
+        else:
+            try:
+                value = parse(_read_text(path, rel), rel)
+            except ContentError as err:
+                value = err
+            reparsed.append(rel)
+        fresh[rel] = (signature, value)
+        if isinstance(value, ContentError):
+            raise value
+        return value
+
     for issue_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         meta_path = issue_dir / ISSUE_FILE
         rel_meta = f"{issue_dir.name}/{ISSUE_FILE}"
         meta = IssueMeta(id=issue_dir.name, source="")
         if meta_path.exists():
             try:
-                meta = parse_issue(_read_text(meta_path, rel_meta), rel_meta, issue_dir.name)
+                meta = parsed(meta_path, rel_meta, lambda text, rel: parse_issue(text, rel, issue_dir.name))
             except ContentError as err:
                 result.errors.append(err)
         result.issues[issue_dir.name] = meta
-        for md_path in sorted(issue_dir.glob("*.md")):
+        # Hidden names are editors' lock and backup files (`.#x.md`), not articles.
+        for md_path in sorted(p for p in issue_dir.glob("*.md") if not p.name.startswith(".")):
             rel = f"{issue_dir.name}/{md_path.name}"
             try:
-                article = parse_article(_read_text(md_path, rel), rel)
+                article = parsed(md_path, rel, parse_article)
             except ContentError as err:
                 result.errors.append(err)
                 continue
@@ -234,6 +451,8 @@ def load_content(content_dir: Path) -> ContentSet:
                 continue
             result.articles.append(article)
     _reject_duplicate_positions(result)
+    if cache_path and (reparsed or fresh.keys() != cached.keys()):
+        save_store(cache_path, _content_cache_version(), fresh)
     return result
 
 
@@ -251,9 +470,30 @@ def _reject_duplicate_positions(result: ContentSet) -> None:
     result.articles = kept
 
 
+MAX_CONTENT_BYTES = 5_000_000  # an article is a few KB; bigger is not an article file
+
+
 def _read_text(path: Path, rel: str) -> str:
+    """The text of one content file; ContentError for anything that is not a readable UTF-8 file
+    inside the content folder (`path` is <content>/<issue>/<file>)."""
+    root = path.parent.parent
     try:
-        return path.read_bytes().decode("utf-8")
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            # A link out of content/ would publish whatever it points at (and a rebuild could
+            # follow it); content is only what lives in the folder.
+            raise ContentError(rel, f"is a link to {resolved}, outside the content folder; not read")
+        if path.is_dir():
+            raise ContentError(rel, "is a folder, not a file")
+        if path.stat().st_size > MAX_CONTENT_BYTES:
+            raise ContentError(rel, f"{path.stat().st_size / 1e6:.1f} MB, too big for a content file "
+                                    f"(the limit is {MAX_CONTENT_BYTES / 1e6:.0f} MB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(rel, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise ContentError(rel, f"not UTF-8 (byte {exc.start}); save the file as UTF-8", line=line) from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError(rel, f"not UTF-8 (invalid byte 0x{data[exc.start]:02X}); save the file as UTF-8",
+                           line=line) from None

@@ -19,16 +19,12 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def _tokenizer():
     # A private jieba tokenizer with jieba's own dictionary only: the words other stages teach
     # jieba (topics.yml) would move word boundaries, and with them file names and URLs.
-    import logging
+    from .enrich.segment import plain_tokenizer
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
+    return plain_tokenizer()
 
 
+@lru_cache(maxsize=1 << 16)  # the same words recur in thousands of titles and names
 def _word_slug(word: str) -> str:
     if _HAN.search(word):
         word = "".join(lazy_pinyin(word, style=Style.NORMAL, errors="default"))

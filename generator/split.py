@@ -103,10 +103,15 @@ def _next_byline(lines: list[Line], start: int) -> tuple[int | None, Byline | No
     return None, None, ""
 
 
-def _block_at(lines: list[Line], index: int) -> tuple[list[Line], int]:
-    """The run of non-blank lines starting at `index` and the index after it."""
+def _block_at(lines: list[Line], index: int, limit: int | None = None) -> tuple[list[Line], int]:
+    """The run of non-blank lines starting at `index` and the index after it.
+
+    With `limit`, at most `limit` lines are read: enough to tell a short block from a long one
+    without walking to the end of a seed that has no blank line (quadratic over many bylines).
+    """
     end = index
-    while end < len(lines) and lines[end].text:
+    stop = len(lines) if limit is None else min(len(lines), index + limit)
+    while end < stop and lines[end].text:
         end += 1
     return lines[index:end], end
 
@@ -136,7 +141,7 @@ def _headline_blocks(lines: list[Line], start: int) -> tuple[list[list[Line]], i
         index = _skip_blank(lines, cursor)
         if index >= len(lines):
             break
-        block, end = _block_at(lines, index)
+        block, end = _block_at(lines, index, limit=3)  # a heading block has one or two lines
         if not _is_heading_block(block):
             break
         if blocks and len(blocks[0]) == 2:
@@ -320,3 +325,30 @@ def check_nothing_lost(seed_text: str, issue: SplitIssue) -> None:
     for number, line in enumerate(seed_lines, start=1):
         if number not in covered and number not in noise_lines and non_space(line):
             raise NothingLostError(number, "line not placed in any article")
+
+
+# --- articles worth writing --------------------------------------------------------------------
+
+# A printed issue holds ten to thirty items; a thousand is many issues in one file, or a file
+# of bylines, and would flood the site with pages.
+MAX_ARTICLES = 1000
+
+
+def check_articles(issue: SplitIssue) -> None:
+    """Raise SplitError when the split found no article, an article without any text, or more
+    articles than one issue can hold.
+
+    split_seed itself accepts any text (its nothing-lost property holds for every input); this
+    is what the importer asks of a seed before writing content: a file of stray markers, or a
+    byline with no text before it, is a seed the splitter does not understand, not an issue.
+    """
+    if not issue.articles:
+        line = issue.noise[0].line if issue.noise else 1
+        raise SplitError(line, "no article text (only stray markers such as ①①)" if issue.noise
+                         else "no article text")
+    for article in issue.articles:
+        if not article.blocks:
+            raise SplitError(article.first_line, "a byline with no article text before it")
+    if len(issue.articles) > MAX_ARTICLES:
+        raise SplitError(issue.articles[MAX_ARTICLES].first_line,
+                         f"more than {MAX_ARTICLES} articles: not one issue (several issues in one file?)")

@@ -3,13 +3,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Characters that close a sentence; a paragraph can only end after one of them.
 SENTENCE_END = "。！？!?…"
 # Closing marks that may follow the sentence end (quotes, brackets).
 CLOSERS = "”’」』）)】》\"'"
 _TRAILING_FIGURE_REF = re.compile(r"[（(][^（）()]{1,8}[）)]$")  # "（图①）" after a sentence
-_SPACE_CHARS = re.compile(r"[ \t\u3000\u00a0\u2002-\u200b\ufeff]+")
+# Every kind of space a PDF export produces (full-width, NBSP, thin spaces, tabs, form feeds at
+# page breaks, Unicode line separators) counts as one plain space inside a line.
+_SPACE_CHARS = re.compile(r"[ \t\v\f\x1c-\x1f\x85\u3000\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f]+")
+# Zero-width characters are invisible and carry no text: they are dropped, not made spaces, so
+# `巡\u200b逻` stays one word. non_space ignores them too, or the nothing-lost check would miss them.
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
+_NON_TEXT = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 
 def is_cjk(char: str) -> bool:
@@ -29,6 +36,7 @@ def is_cjk(char: str) -> bool:
     )
 
 
+@lru_cache(maxsize=None)  # a few thousand distinct characters, asked about millions of times
 def char_width(char: str) -> float:
     """Printed width in em: ideographs and full-width forms take one, Latin and digits half."""
     if unicodedata.east_asian_width(char) in ("W", "F"):
@@ -40,13 +48,14 @@ def char_width(char: str) -> float:
     return 0.75 if char.isalnum() else 0.5
 
 
+@lru_cache(maxsize=1 << 14)  # the splitter measures each line against its neighbours, repeatedly
 def display_width(text: str) -> float:
-    return sum(char_width(c) for c in text)
+    return sum(map(char_width, text))
 
 
 def clean_line(line: str) -> str:
     """Unify the spaces PDF exports produce (full-width, tabs, NBSP) and trim the line."""
-    return _SPACE_CHARS.sub(" ", line).strip()
+    return _SPACE_CHARS.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
 
 
 def ends_sentence(line: str) -> bool:
@@ -111,4 +120,5 @@ def normalise_heading(lines: list[str]) -> str:
 
 
 def non_space(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """The visible characters of `text`: what the nothing-lost check counts."""
+    return _NON_TEXT.sub("", text)

@@ -7,6 +7,9 @@ from functools import lru_cache
 MAX_TITLE_CHARS = 22
 KEEP_WHOLE_CHARS = 26  # a clause up to this long reads better whole than cut
 MIN_CLAUSE_CHARS = 6
+# A title comes from the first sentence; reading further only costs time (a seed line of megabytes
+# without punctuation would otherwise be scanned and segmented whole).
+TITLE_SOURCE_CHARS = 400
 _SENTENCE_END = "。！？!?"
 _CLAUSE_BREAK = "，；：,;:"
 _OPEN_QUOTES, _CLOSE_QUOTES = "“‘「『《（(", "”’」』》）)"
@@ -62,7 +65,7 @@ def _shorten(clause: str) -> str:
 
 
 def generate_title(paragraph: str) -> str:
-    paragraph = re.sub(r"^图[\u2460-\u2473\d]\s*", "", paragraph.strip())
+    paragraph = re.sub(r"^图[\u2460-\u2473\d]\s*", "", paragraph.strip()[:TITLE_SOURCE_CHARS])
     clauses = _clauses(paragraph)
     if not clauses:
         return paragraph[:MAX_TITLE_CHARS] or "无题"

@@ -38,7 +38,7 @@ def _path(page) -> str:
 def test_click_through_from_home(page, site):
     page.goto((site.public / "index.html").as_uri())
     assert page.locator("html").get_attribute("lang") == "zh-CN"
-    page.locator(".all-issues .issue-grid a").first.click()
+    page.locator(".recent-issues .issue-grid a").first.click()
     assert _path(page).startswith("issues/") and _path(page).endswith("/index.html")
     page.locator(".article-list .article-item-title a").first.click()
     assert page.locator("h1.article-title").is_visible()
@@ -106,7 +106,7 @@ def test_pages_work_without_javascript(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto((site.public / "index.html").as_uri())
-    page.locator(".all-issues .issue-grid a").first.click()
+    page.locator(".recent-issues .issue-grid a").first.click()
     assert page.locator(".article-list a").count() > 0
     context.close()
 

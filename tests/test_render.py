@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.config import ConfigError, SiteConfig, load_config, parse_config
 from generator.render import build_site
@@ -136,7 +138,7 @@ class FakeRegistry:
                "市中分局": "市公安局", "交警支队": "市公安局"}
     ALIASES = {"市中公安分局": "市中分局"}
 
-    def canonical(self, printed):
+    def known_name(self, printed):
         return self.ALIASES.get(printed, printed)
 
     def parent(self, name):
@@ -192,7 +194,7 @@ def test_every_page_type_is_written(built_site):
                 "tags/index.html", "people/index.html", "assets/css/site.css", "assets/css/print.css"]:
         assert (public / rel).is_file(), rel
     assert list(public.glob("issues/*/index.html")) and list(public.glob("units/*/index.html"))
-    assert list(public.glob("tags/*/page-2.html")), "page_size=3 should paginate tag lists"
+    assert list(public.glob("tags/*/page-1.html")), "page_size=3 should paginate tag lists"
     assert built_site.report.pages_rendered > 0 and built_site.report.articles == 36
 
 
@@ -270,3 +272,21 @@ def test_build_is_deterministic_and_rewrites_nothing(tmp_path, sample_content, b
     again = {p.relative_to(tmp_path / "a").as_posix(): p.read_bytes()
              for p in (tmp_path / "a").rglob("*") if p.is_file()}
     assert built == again
+
+
+@given(st.integers(min_value=0, max_value=80), st.integers(min_value=1, max_value=12),
+       st.integers(min_value=1, max_value=30))
+def test_older_pages_of_a_list_never_change_when_articles_arrive(count, size, arriving):
+    from generator.render.pages import paginate
+
+    def pages(n):  # newest first, like every list of the site
+        return {pager.urls[pager.number - 1]: pager.items for pager in paginate(list(range(n, 0, -1)), "t", size)}
+
+    before, after = pages(count), pages(count + arriving)
+    for url, items in before.items():
+        if url != "t/index.html":
+            assert after[url] == items  # an older page keeps its articles and its URL
+    every = [item for pager in paginate(list(range(count, 0, -1)), "t", size) for item in pager.items]
+    assert every == list(range(count, 0, -1))  # nothing lost or repeated, newest first
+    for url, items in after.items():
+        assert len(items) <= 2 * size - 1 and (url == "t/index.html" or len(items) == size)

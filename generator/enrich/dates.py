@@ -254,6 +254,10 @@ def load_sidecar(seed_path: Path) -> Sidecar | None:
         raise ValueError(f"{path}{where}: malformed YAML: {getattr(exc, 'problem', None) or exc}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not UTF-8; save the file as UTF-8") from None
+    except OSError as exc:  # a folder or an unreadable file named <stem>.yml
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except (RecursionError, ValueError) as exc:  # nesting too deep, or a value YAML cannot build
+        raise ValueError(f"{path}: not a usable sidecar ({type(exc).__name__})") from None
     if data is None:
         return Sidecar(None, None, None)
     if not isinstance(data, dict):
@@ -298,7 +302,10 @@ def _sidecar_title(value, path: Path) -> str | None:
         return None
     if isinstance(value, (dict, list, bool)):
         raise ValueError(f"{path}: key 'title' must be text, not {value!r}")
-    return str(value)
+    text = str(value)
+    if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in text):
+        raise ValueError(f"{path}: key 'title' holds control characters")
+    return text
 
 
 def display_date(date: str | None, inferred: bool) -> str:

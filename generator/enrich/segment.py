@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE_DIR = PROJECT_ROOT / ".cache" / "jieba"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_DICT_PATH = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
 
 # Domain words jieba's general dictionary lacks; without them "电信网络诈骗" or "护学岗" are cut
 # into pieces and never match a topic or a search query as a whole.
@@ -28,15 +32,58 @@ _DOMAIN_WORDS = ("民辅警", "接处警", "护学岗", "反诈", "电信诈骗"
 @lru_cache(maxsize=1)
 def get_jieba() -> jieba.Tokenizer:
     """The initialised tokenizer every stage uses (same words for tagging and for search)."""
-    jieba.setLogLevel(logging.WARNING)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(CACHE_DIR)
-    tokenizer.initialize()
+    tokenizer = plain_tokenizer(copy=True)
     for word in sorted(domain_vocabulary()):
         if len(word) >= 2:
             tokenizer.add_word(word, freq=tokenizer.suggest_freq(word, tune=False) or 1000)
     return tokenizer
+
+
+def plain_tokenizer(copy: bool = False) -> jieba.Tokenizer:
+    """A tokenizer with jieba's own dictionary only; `copy` when words will be added to it."""
+    frequencies, total = _main_dictionary()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(CACHE_DIR)
+    tokenizer.FREQ = dict(frequencies) if copy else frequencies
+    tokenizer.total = total
+    tokenizer.initialized = True
+    return tokenizer
+
+
+def dictionary_key() -> str:
+    stat = os.stat(_DICT_PATH)
+    return f"{jieba.__version__}-{stat.st_size}-{stat.st_mtime_ns}"
+
+
+@lru_cache(maxsize=1)
+def _main_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's prefix dictionary, read from a pickle in .cache/jieba.
+
+    jieba's own cache is a marshal file that takes several times longer to load than a pickle
+    of the same dictionary, and every build pays for it."""
+    jieba.setLogLevel(logging.WARNING)
+    path = CACHE_DIR / f"dictionary-{dictionary_key()}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        pass
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(CACHE_DIR)
+    tokenizer.initialize()
+    result = (tokenizer.FREQ, tokenizer.total)
+    _save_pickle(path, result)
+    return result
+
+
+def _save_pickle(path: Path, value) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # an unwritable cache only costs time
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +94,7 @@ def domain_vocabulary() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def topic_trigger_words() -> tuple[str, ...]:
-    data = yaml.safe_load((DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
+    data = yaml.load(Loader=_YAML_LOADER, stream=(DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
     words = set()
     for topic, triggers in (data.get("topics") or {}).items():
         words.add(str(topic))
@@ -59,14 +106,21 @@ def topic_trigger_words() -> tuple[str, ...]:
 def word_tags() -> dict[str, str]:
     """Part-of-speech tag of every word in jieba's main dictionary (e.g. 'ns' place, 'v' verb).
 
-    Read straight from the dictionary file: jieba.posseg would tag whole texts, far slower than
-    looking up the few words the unit and tag rules ask about.
+    Read straight from the dictionary file (jieba.posseg would tag whole texts, far slower than
+    looking up the few words the unit and tag rules ask about), and kept as a pickle in .cache/.
     """
-    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    path = CACHE_DIR / f"word-tags-{dictionary_key()}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        pass
     tags: dict[str, str] = {}
-    with open(path, encoding="utf-8") as handle:
+    with open(_DICT_PATH, encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
             if len(parts) == 3:
                 tags[parts[0]] = parts[2]
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    _save_pickle(path, tags)
     return tags

@@ -4,18 +4,21 @@ archive's most common words kept out.
 """
 from __future__ import annotations
 
+import hashlib
 import math
-import multiprocessing
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
 from functools import lru_cache
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
 import yaml
 
-from .segment import DATA_DIR, get_jieba, word_tags
+from ..parallel import fork_map
+from .segment import DATA_DIR, dictionary_key, get_jieba, word_tags
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 MIN_TAGS, MAX_TAGS = 3, 8
 MAX_TOPICS = 5
@@ -34,7 +37,7 @@ PARALLEL_MIN_DOCUMENTS = 500  # below this, starting worker processes costs more
 
 @lru_cache(maxsize=1)
 def load_topics() -> dict[str, tuple[str, ...]]:
-    data = yaml.safe_load((DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
+    data = yaml.load(Loader=_YAML_LOADER, stream=(DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
     return {str(topic): tuple(str(t) for t in (triggers or ())) for topic, triggers in (data.get("topics") or {}).items()}
 
 
@@ -48,27 +51,68 @@ def load_stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-class Tagger:
-    """Tags for articles, with document frequencies taken from the whole archive."""
+@dataclass
+class DocumentFrequencies:
+    """How many articles use each candidate word, kept between imports (see `vocabulary_key`).
 
-    def __init__(self, documents: Iterable[str]):
+    `words` holds each counted text's distinct candidate words (space-separated, by text hash),
+    so that the counts follow the archive as articles come and go without segmenting it again."""
+
+    words: dict[str, str] = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+    counted: set[str] = field(default_factory=set)  # hashes of the texts in `counts`
+
+    def update(self, texts: dict[str, str], words_of) -> None:
+        """Count exactly `texts` (hash -> text); `words_of(list of texts)` segments new ones."""
+        unseen = [h for h in texts if h not in self.words]
+        for digest, words in zip(unseen, words_of([texts[h] for h in unseen])):
+            self.words[digest] = " ".join(sorted(set(words)))
+        for digest in self.counted - texts.keys():
+            self.counts.subtract(self.words[digest].split())
+        for digest in texts.keys() - self.counted:
+            self.counts.update(self.words[digest].split())
+        self.counts = +self.counts  # drop words no article uses any more
+        self.counted = set(texts)
+        self.words = {h: self.words[h] for h in texts}
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def vocabulary_key() -> str:
+    """Changes whenever the words a text yields could change: dictionary, topics, stop list, rules."""
+    digest = hashlib.sha1(dictionary_key().encode("utf-8"))
+    for path in (DATA_DIR / "topics.yml", DATA_DIR / "stopwords.txt", Path(__file__)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Tagger:
+    """Tags for articles, with document frequencies taken from the whole archive.
+
+    Pass the `frequencies` of the previous import to segment only the texts that are new."""
+
+    def __init__(self, documents: Iterable[str], frequencies: DocumentFrequencies | None = None):
         self._tokenizer = get_jieba()
         self._tags = word_tags()
         self._topics = load_topics()
         self._stop = load_stopwords()
         self._trigger_words = {t for triggers in self._topics.values() for t in triggers} | set(self._topics)
         self._cache: dict[str, list[str]] = {}
-        self._df: Counter[str] = Counter()
-        self._documents = 0
-        documents = list(documents)
-        self._tokenise_all(documents)
-        for document in documents:
-            self._df.update(set(self._words(document)))
-            self._documents += 1
+        self.frequencies = frequencies if frequencies is not None else DocumentFrequencies()
+        texts = {text_digest(d): d for d in documents}
+        self.frequencies.update(texts, self._words_of_all)
+        self._df = self.frequencies.counts
+        self._documents = len(texts)
         self._common = frozenset()
         if self._documents >= COMMON_MIN_DOCUMENTS:
             limit = COMMON_SHARE * self._documents
             self._common = frozenset(w for w, n in self._df.items() if n > limit)
+
+    def _words_of_all(self, texts: list[str]) -> list[list[str]]:
+        self._tokenise_all(texts)
+        return [self._words(text) for text in texts]
 
     def tags(self, title: str, body: str, units: list[str] = ()) -> list[str]:
         """3 to 8 tags, most relevant first (fewer only when the article has fewer words to offer)."""
@@ -120,21 +164,11 @@ class Tagger:
         return [word for _, word in sorted(scored)]
 
     def _tokenise_all(self, documents: list[str]) -> None:
-        """Fill the word cache for a large archive on every core: jieba is pure Python and the
-        one slow step (about 0.3 MB of text a second a core)."""
+        """Fill the word cache for many texts on every core: jieba is pure Python and the one
+        slow step (about 0.3 MB of text a second a core)."""
         todo = sorted({d for d in documents if d not in self._cache})
-        workers = min(os.cpu_count() or 1, 8)
-        if len(todo) < PARALLEL_MIN_DOCUMENTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return
-        chunk = math.ceil(len(todo) / workers)
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                results = list(pool.map(_candidate_words, [todo[i:i + chunk] for i in range(0, len(todo), chunk)]))
-        except (OSError, RuntimeError):
-            return  # no processes to be had here: _words() tokenises one text at a time instead
-        for part, words in zip(range(0, len(todo), chunk), results):
-            for text, text_words in zip(todo[part:part + chunk], words):
-                self._cache[text] = text_words
+        words = fork_map(_candidate_words, todo, self, min_items=PARALLEL_MIN_DOCUMENTS, chunk=64)
+        self._cache.update(zip(todo, words))
 
     def _words(self, text: str) -> list[str]:
         """Candidate topic words of a text, tokenised once per distinct text."""
@@ -153,7 +187,6 @@ class Tagger:
         return tag.startswith(_TOPIC_TAGS) and not tag.startswith(_NOT_TOPIC_TAGS)
 
 
-def _candidate_words(texts: list[str]) -> list[list[str]]:
-    """Worker: candidate words of each text (a fresh Tagger shares the forked tokenizer)."""
-    tagger = Tagger(())
-    return [tagger._words(text) for text in texts]
+def _candidate_words(tagger: Tagger, text: str) -> list[str]:
+    """Worker: candidate words of one text (the forked tagger shares the loaded tokenizer)."""
+    return tagger._words(text)

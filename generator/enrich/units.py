@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Iterable
 
 import yaml
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 from pypinyin import lazy_pinyin
 
 from .segment import domain_vocabulary, get_jieba, word_tags
@@ -94,6 +96,7 @@ class UnitRegistry:
                 raise ValueError(f"unit {unit.name!r} is listed twice")
             self._units[unit.name] = unit
         self._alias: dict[str, str] = {}
+        self._recent_mentions: dict[str, tuple[Mention, ...]] = {}
         for unit in self._units.values():
             for printed in (unit.name, *unit.aliases):
                 other = self._alias.setdefault(printed, unit.name)
@@ -119,7 +122,7 @@ class UnitRegistry:
 
     @classmethod
     def from_yaml(cls, path: Path) -> "UnitRegistry":
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = yaml.load(Loader=_YAML_LOADER, stream=Path(path).read_text(encoding="utf-8")) or {}
         units: list[Unit] = []
 
         def walk(entries, parent: str | None, where: str) -> None:
@@ -149,6 +152,13 @@ class UnitRegistry:
             return found[-1].canonical
         return None
 
+    def known_name(self, name: str) -> str:
+        """The registry's name for a name already resolved at import (an alias or the name itself).
+
+        Cheap enough for every build: no text analysis, unlike `canonical`."""
+        compact = _compact(name)[0].strip()
+        return self._alias.get(compact, compact)
+
     def get(self, name: str) -> Unit | None:
         return self._units.get(name)
 
@@ -175,6 +185,16 @@ class UnitRegistry:
     # --- mentions in text ----------------------------------------------------------------------
 
     def mentions(self, text: str) -> list[Mention]:
+        """Every unit the text names, in order (kept for the last few texts: an article's units,
+        its main unit and its kicker are all worked out from the same text)."""
+        cached = self._recent_mentions.get(text)
+        if cached is None:
+            if len(self._recent_mentions) >= 64:
+                self._recent_mentions.clear()
+            cached = self._recent_mentions[text] = tuple(self._find_mentions(text))
+        return list(cached)
+
+    def _find_mentions(self, text: str) -> list[Mention]:
         compact, index = _compact(text)
         spans = self._registry_spans(compact)
         events = [(s, e, canonical) for s, e, canonical in spans]
@@ -413,22 +433,31 @@ def _pinyin_key(text: str) -> str:
 _WHITESPACE = re.compile(r"\s+")
 
 
+_RUNS = re.compile(r"(?P<space>\s+)|\S+")
+
+
 def _compact(text: str) -> tuple[str, list[int]]:
     """Text without justification spaces and Markdown escapes, with each kept character's offset
     in the original. Line breaks stay (one newline each): in the importer's text they separate
     paragraphs and subheads, so a name never runs across them."""
     chars: list[str] = []
     index: list[int] = []
-    position = 0
-    for match in _WHITESPACE.finditer(text + " "):
-        for offset in range(position, match.start()):
-            if text[offset] != "\\":
-                chars.append(text[offset])
-                index.append(offset)
-        if "\n" in match.group() and match.end() <= len(text):
-            chars.append("\n")
-            index.append(match.start())
-        position = match.end()
+    length = len(text)
+    for match in _RUNS.finditer(text):
+        start, end = match.span()
+        run = match.group()
+        if match.lastgroup == "space":
+            if "\n" in run and end < length:  # trailing whitespace is dropped
+                chars.append("\n")
+                index.append(start)
+        elif "\\" in run:
+            for offset, char in enumerate(run, start):
+                if char != "\\":
+                    chars.append(char)
+                    index.append(offset)
+        else:
+            chars.append(run)
+            index.extend(range(start, end))
     return "".join(chars), index
 
 

@@ -1,6 +1,7 @@
 """Atom feed, sitemap.xml and robots.txt. Feed and sitemap need absolute URLs (a base URL)."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from .site import SiteModel, newest_first
@@ -22,7 +23,23 @@ def atom_timestamp(date: str | None) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
 
 
+# Characters XML 1.0 cannot hold at all, not even escaped: one of them makes the whole feed
+# unreadable to every feed reader. Content validation keeps them out; this is the last guard.
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(root: ET.Element) -> None:
+    for element in root.iter():
+        if element.text:
+            element.text = _NOT_XML.sub("", element.text)
+        if element.tail:
+            element.tail = _NOT_XML.sub("", element.tail)
+        for name, value in element.attrib.items():
+            element.set(name, _NOT_XML.sub("", value))
+
+
 def _xml(root: ET.Element) -> bytes:
+    _xml_safe(root)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8",
                                                                      xml_declaration=False) + b"\n"

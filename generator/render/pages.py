@@ -5,7 +5,6 @@ model and the template environment, so a later incremental build can re-render o
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,9 +49,22 @@ class Page:
 
 
 def paginate(items: list, directory: str, size: int) -> list[Pager]:
-    count = max(1, math.ceil(len(items) / size))
-    urls = [page_url(directory, n) for n in range(1, count + 1)]
-    return [Pager(items[(n - 1) * size: n * size], n, urls) for n in range(1, count + 1)]
+    """Pages of a newest-first list whose older pages never move.
+
+    Older pages are counted from the oldest article: `page-1.html` holds the oldest `size`
+    articles, `page-2.html` the next, and so on, each always full; the list's `index.html` holds
+    the rest, the newest (between `size` and 2 × `size` - 1 of them). A new article then changes
+    only the index page (and, every `size` articles, opens one new page), so a rebuild renders
+    and a sync uploads a page or two per list instead of every page of it, and a link to an
+    older page keeps showing the same articles. Pagers are returned newest first."""
+    fixed = max(0, len(items) // size - 1)
+    newest_count = len(items) - fixed * size
+    chunks = [items[:newest_count]]
+    for number in range(fixed, 0, -1):  # page-N … page-1, newest to oldest
+        start = newest_count + (fixed - number) * size
+        chunks.append(items[start:start + size])
+    urls = [f"{directory}/index.html"] + [page_url(directory, number) for number in range(fixed, 0, -1)]
+    return [Pager(chunk, position, urls) for position, chunk in enumerate(chunks, 1)]
 
 
 def plan_pages(model: SiteModel, *, include_search: bool) -> list[Page]:

@@ -4,9 +4,11 @@ Built once from a ContentSet; pages are then pure functions of this model.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -92,11 +94,17 @@ class UnitView(_ShortRepr):
         return out
 
     def articles_with_descendants(self) -> list["ArticleView"]:
+        # Asked for by every page of a unit's list and the units index; the model is complete
+        # before any page is rendered, so the answer is kept.
+        cached = self.__dict__.get("_with_descendants")
+        if cached is not None:
+            return cached
         seen: dict[int, ArticleView] = {}
         for unit in [self, *self.descendants()]:
             for article in unit.articles:
                 seen.setdefault(id(article), article)
-        return sorted(seen.values(), key=newest_first)
+        self.__dict__["_with_descendants"] = sorted(seen.values(), key=newest_first)
+        return self.__dict__["_with_descendants"]
 
     @property
     def total_count(self) -> int:
@@ -266,6 +274,7 @@ class SiteModel:
 
 # --- ordering helpers --------------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)
 def pinyin_key(text: str) -> tuple:
     return (" ".join(lazy_pinyin(text, style=Style.TONE3)).lower(), text)
 
@@ -279,6 +288,11 @@ def pinyin_initial(text: str) -> str:
 def issue_sort_key(meta: IssueMeta) -> tuple:
     # Undated issues sort before dated ones, so "latest" is the newest issue with a date.
     return (meta.date or "", meta.id)
+
+
+def first_appearance(articles: list["ArticleView"]) -> tuple:
+    """When a unit, tag or person first appeared: the oldest of their articles."""
+    return min(((a.issue.position, a.article.order, a.article.path) for a in articles), default=(1 << 30,))
 
 
 def newest_first(article: ArticleView) -> tuple:
@@ -338,25 +352,34 @@ def _build_articles(content: ContentSet, issues: dict[str, IssueView]) -> list[A
     return views
 
 
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
 def first_sentence(body: str) -> str:
-    for block in markdown_to_blocks(body):
-        if block.kind == "paragraph" and block.text.strip():
-            text = block.text.strip()
-            match = re.search(r"[。！？!?]", text)
-            sentence = text[: match.end()] if match else text
+    # Only the first paragraph is needed: look at the body's blocks one at a time.
+    start = 0
+    text = body.strip()
+    while start <= len(text):
+        match = _BLANK_LINES.search(text, start)
+        end = match.start() if match else len(text)
+        blocks = markdown_to_blocks(text[start:end])
+        if blocks and blocks[0].kind == "paragraph" and blocks[0].text.strip():
+            sentence_text = blocks[0].text.strip()
+            found = re.search(r"[。！？!?]", sentence_text)
+            sentence = sentence_text[: found.end()] if found else sentence_text
             if len(sentence) > SUMMARY_LENGTH:
                 sentence = sentence[: SUMMARY_LENGTH - 1] + "…"
             return sentence
+        if not match:
+            break
+        start = match.end()
     return ""
 
 
 def _build_units(articles: list[ArticleView], registry) -> tuple[list[UnitView], list[UnitView], str]:
     def canonical(name: str) -> str:
-        if registry is not None:
-            found = registry.canonical(name)
-            if found:
-                return found
-        return name
+        # Units were resolved from the text at import; here an alias an editor typed is mapped.
+        return registry.known_name(name) if registry is not None else name
 
     units: dict[str, UnitView] = {}
 
@@ -381,7 +404,8 @@ def _build_units(articles: list[ArticleView], registry) -> tuple[list[UnitView],
         item.main_articles.sort(key=newest_first)
         item.mention_articles.sort(key=newest_first)
         item.children.sort(key=lambda u: (pinyin_key(u.label), u.name))
-    slugs = assign_unique_slugs(units, slugify, reserved=["index"])
+    slugs = assign_unique_slugs(units, slugify, reserved=["index"],
+                                seniority=lambda name: first_appearance(units[name].articles_with_descendants()))
     for name, item in units.items():
         item.slug = slugs[name]
     roots = sorted((u for u in units.values() if u.parent is None), key=lambda u: pinyin_key(u.name))
@@ -425,7 +449,8 @@ def _build_tags(articles: list[ArticleView]) -> list[TagView]:
                 tag = tags.setdefault(name, TagView(name))
                 tag.articles.append(view)
                 view.tags.append(tag)
-    slugs = assign_unique_slugs(tags, slugify, reserved=["index"])
+    slugs = assign_unique_slugs(tags, slugify, reserved=["index"],
+                                seniority=lambda name: first_appearance(tags[name].articles))
     for name, tag in tags.items():
         tag.slug = slugs[name]
         tag.articles.sort(key=newest_first)
@@ -441,7 +466,8 @@ def _build_people(articles: list[ArticleView]) -> list[PersonView]:
                     person = people.setdefault(name, PersonView(name))
                     person.credits.append((view, role))
                     view.credits.append(Credit(person, role))
-    slugs = assign_unique_slugs(people, lambda name: slugify(name, compact=True), reserved=["index"])
+    slugs = assign_unique_slugs(people, lambda name: slugify(name, compact=True), reserved=["index"],
+                                seniority=lambda name: first_appearance([a for a, _ in people[name].credits]))
     for name, person in people.items():
         person.slug = slugs[name]
         person.credits.sort(key=lambda credit: newest_first(credit[0]))
@@ -468,20 +494,25 @@ def _link_related(articles: list[ArticleView], limit: int) -> None:
         bucket.sort(key=newest_first)
         for index, view in enumerate(bucket):
             position[(id(view), key)] = index
+    order = {id(view): newest_first(view) for view in articles}
     for view in articles:
         scores: dict[int, list] = {}
         for key in keys_of[id(view)]:
             bucket = buckets[key]
             here = position[(id(view), key)]
             low, high = max(0, here - RELATED_WINDOW // 2), here + RELATED_WINDOW // 2 + 1
+            weight = 2 if key[0] == "unit" else 1
             for other in bucket[low:high]:
-                if other is view:
-                    continue
-                entry = scores.setdefault(id(other), [0, other])
-                entry[0] += 2 if key[0] == "unit" else 1
-        ranked = sorted(scores.values(), key=lambda e: (-e[0], abs(e[1].issue.position - view.issue.position),
-                                                        newest_first(e[1])))
-        view.related = [other for _, other in ranked[:limit]]
+                if other is not view:
+                    entry = scores.get(id(other))
+                    if entry is None:
+                        scores[id(other)] = [weight, other]
+                    else:
+                        entry[0] += weight
+        here_position = view.issue.position
+        ranked = heapq.nsmallest(limit, scores.values(), key=lambda e: (
+            -e[0], abs(e[1].issue.position - here_position), order[id(e[1])]))
+        view.related = [other for _, other in ranked]
 
 
 def _build_years(issues: list[IssueView]) -> list[YearView]:

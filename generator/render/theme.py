@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader,
+                    StrictUndefined)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_THEME_DIRS = (PROJECT_ROOT / "themes",)
@@ -39,12 +40,18 @@ def _find(name: str, search: list[Path]) -> Path | None:
     return None
 
 
-def make_environment(chain: list[Path]) -> Environment:
+def make_environment(chain: list[Path], cache_dir: Path | None = None) -> Environment:
+    """`cache_dir` keeps compiled templates between builds (Jinja checks each template's source)."""
     loaders = [FileSystemLoader(str(theme / "templates")) for theme in chain]
     # `{% extends "default/base.html" %}` lets an overriding template build on the default one.
     loaders.append(PrefixLoader({DEFAULT_THEME: FileSystemLoader(str(chain[-1] / "templates"))}))
+    bytecode_cache = None
+    if cache_dir is not None:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
     return Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       bytecode_cache=bytecode_cache)
 
 
 def has_template(env: Environment, name: str) -> bool:

@@ -1,11 +1,31 @@
-"""The one place the renderer touches the output folder.
+"""The one place the renderer touches the output folder: staged, incremental and atomic.
 
-Every output file goes through `write_output`, so making builds incremental or atomic (write to
-a staging folder, then swap) is a change to this module only.
+A build writes the files whose bytes changed into a staging folder beside the output folder;
+nothing in the output folder is touched until every page and the search data are done, so a build
+that fails or is killed before then leaves the previous site as it was. Then one of two commits:
+
+- few changes (the usual rebuild): a journal lists the files to replace, add and remove, and the
+  changes are moved into place by renames, the replaced and removed files into a backup folder.
+  A build killed during those renames is rolled back from the journal by the next build (or by
+  `recover`), restoring the previous site exactly;
+- many changes (a first or full build, a new theme): the unchanged files are hard-linked into the
+  staging folder, which then replaces the output folder by two renames.
+
+Unchanged files keep their bytes, inode and modification time, so a sync to a static host
+uploads only what changed; files that no longer belong to the site are removed.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from ..state import write_atomic
+
+SITE_MARKERS = ("index.html", "404.html")
 
 
 class OutputPathError(ValueError):
@@ -14,24 +34,250 @@ class OutputPathError(ValueError):
 
 def safe_relative(rel: str) -> PurePosixPath:
     path = PurePosixPath(rel)
-    if path.is_absolute() or ".." in path.parts or not path.parts:
+    if path.is_absolute() or ".." in path.parts or not path.parts or "" in path.parts:
         raise OutputPathError(f"output path must stay inside the output folder: {rel!r}")
     return path
 
 
-def write_output(output_dir: Path, rel: str, data: bytes) -> bool:
-    """Write `data` to output_dir/rel unless the file already holds exactly these bytes.
+@dataclass(frozen=True)
+class OutputRecord:
+    """What was written to one output file, to recognise it unchanged in the next build."""
 
-    Returns True when the file was written.
-    """
-    target = Path(output_dir).joinpath(*safe_relative(rel).parts)
+    fingerprint: str | None  # inputs of the page (None: not a rendered page)
+    digest: str  # sha1 of the bytes
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+def _checked(rel: str) -> str:
+    """A site-relative path as an OS path, after making sure it stays inside the output folder."""
+    if rel.startswith("/") or "\\" in rel or "\0" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
+        raise OutputPathError(f"output path must stay inside the output folder: {rel!r}")
+    return rel if os.sep == "/" else rel.replace("/", os.sep)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
     try:
-        if target.read_bytes() == data:
-            return False
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+SWAP_SHARE = 0.5  # above this share of changed files, swapping the whole folder is cheaper
+
+
+def staging_dir(output_dir: Path) -> Path:
+    return output_dir.parent / f".{output_dir.name}.staging"
+
+
+def retired_dir(output_dir: Path) -> Path:
+    return output_dir.parent / f".{output_dir.name}.previous"
+
+
+def journal_path(output_dir: Path) -> Path:
+    return output_dir.parent / f".{output_dir.name}.journal"
+
+
+def backup_dir(output_dir: Path) -> Path:
+    return output_dir.parent / f".{output_dir.name}.backup"
+
+
+def recover(output_dir: Path) -> None:
+    """Undo a commit that was interrupted, leaving the site as the last complete build made it."""
+    output_dir = Path(output_dir)
+    retired = retired_dir(output_dir)
+    if retired.is_dir():  # killed between the two renames of a swap
+        if output_dir.exists():
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.rename(retired, output_dir)
+    journal = journal_path(output_dir)
+    if journal.exists():
+        try:
+            entries = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = None  # torn journal: it was being written, so nothing was moved yet
+        if entries is not None:
+            backup = backup_dir(output_dir)
+            for rel in entries["add"]:
+                _unlink(output_dir / rel)
+            for rel in entries["replace"] + entries["remove"]:
+                saved = backup / rel
+                if saved.exists():
+                    (output_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(saved, output_dir / rel)
+        journal.unlink()
+    shutil.rmtree(backup_dir(output_dir), ignore_errors=True)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    return True
+
+
+class StagedOutput:
+    """Collects a build's changed files in a staging folder; `commit` puts them in place."""
+
+    def __init__(self, output_dir: Path, previous: dict[str, OutputRecord]):
+        self.output_dir = Path(output_dir)
+        self.previous = previous
+        self.records: dict[str, OutputRecord] = {}
+        self.report = WriteReport()
+        self._carried: list[str] = []  # unchanged files, to link over if the whole folder is swapped
+        recover(self.output_dir)
+        self.staging = staging_dir(self.output_dir)
+        self._output_prefix = str(self.output_dir)
+        if self.staging.exists():  # left by a build that was killed
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+        self._made_dirs: set[str] = set()
+
+    def _old(self, rel: str) -> str:
+        # Plain strings, not pathlib: this runs for every file of the site on every build.
+        return os.path.join(self._output_prefix, _checked(rel))
+
+    def _staged(self, rel: str) -> str:
+        target = os.path.join(str(self.staging), _checked(rel))
+        folder = os.path.dirname(target)
+        if folder not in self._made_dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._made_dirs.add(folder)
+        return target
+
+    def reusable(self, rel: str, fingerprint: str) -> bool:
+        """True when the previous build wrote this file from the same inputs and nobody touched it."""
+        record = self.previous.get(rel)
+        return (record is not None and record.fingerprint == fingerprint
+                and _signature(self._old(rel)) == (record.mtime_ns, record.size))
+
+    def keep(self, rel: str) -> None:
+        """Carry the previous build's file over unchanged (only after `reusable` said so)."""
+        self.records[rel] = self.previous[rel]
+        self._carried.append(rel)
+        self.report.unchanged += 1
+
+    def put(self, rel: str, data: bytes, fingerprint: str | None = None) -> None:
+        digest = _digest(data)
+        old = self._old(rel)
+        record = self.previous.get(rel)
+        signature = _signature(old)
+        if signature is not None:
+            same = (record.digest == digest and signature == (record.mtime_ns, record.size)
+                    if record is not None else signature[1] == len(data) and _read(old) == data)
+            if same:
+                self.records[rel] = OutputRecord(fingerprint, digest, signature[1], signature[0])
+                self._carried.append(rel)
+                self.report.unchanged += 1
+                return
+        target = self._staged(rel)
+        with open(target, "wb") as handle:
+            handle.write(data)
+        mtime_ns, size = _signature(target)
+        self.records[rel] = OutputRecord(fingerprint, digest, size, mtime_ns)
+        self.report.written.append(rel)
+
+    def commit(self) -> WriteReport:
+        self.report.removed = sorted(self._stale_files())
+        changes = len(self.report.written) + len(self.report.removed)
+        if not self.output_dir.exists() or changes > SWAP_SHARE * max(1, len(self.records)):
+            self._swap()
+        else:
+            self._move_changes()
+        return self.report
+
+    def _swap(self) -> None:
+        for rel in self._carried:
+            old, target = self._old(rel), self._staged(rel)
+            try:
+                os.link(old, target)
+            except OSError:  # a file system without hard links: a copy keeps bytes and time
+                shutil.copy2(old, target)
+        retired = retired_dir(self.output_dir)
+        if self.output_dir.exists():
+            os.rename(self.output_dir, retired)
+        os.rename(self.staging, self.output_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def _move_changes(self) -> None:
+        existing = [rel for rel in self.report.written if os.path.exists(self._old(rel))]
+        added = sorted(set(self.report.written) - set(existing))
+        journal = journal_path(self.output_dir)
+        write_atomic(journal, json.dumps({"replace": existing, "add": added, "remove": self.report.removed},
+                                         ensure_ascii=False).encode("utf-8"))
+        backup = backup_dir(self.output_dir)
+        for rel in existing + self.report.removed:
+            saved = backup.joinpath(*safe_relative(rel).parts)
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(self._old(rel), saved)
+        for rel in existing + added:
+            target = self._old(rel)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.rename(os.path.join(str(self.staging), _checked(rel)), target)
+        journal.unlink()  # the commit point: from here on the new site stands
+        for rel in self.report.removed:
+            _remove_empty_parents(Path(self._old(rel)).parent, self.output_dir)
+        shutil.rmtree(backup, ignore_errors=True)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _stale_files(self) -> list[str]:
+        if not self.output_dir.is_dir():
+            return []
+        stale = []
+        prefix = len(self._output_prefix) + 1
+        for folder, _, files in os.walk(self._output_prefix):
+            base = folder[prefix:].replace(os.sep, "/")
+            for name in files:
+                rel = f"{base}/{name}" if base else name
+                if rel not in self.records:
+                    stale.append(rel)
+        return stale
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def check_output_dir(output_dir: Path, protected: list[Path], known_output: bool) -> None:
+    """Refuse an output folder whose replacement would destroy something that is not a site."""
+    output_dir = Path(output_dir).resolve()
+    for path in protected:
+        path = Path(path).resolve()
+        if output_dir == path or output_dir in path.parents:
+            raise OutputPathError(f"output folder {output_dir} would replace {path}; choose another --output")
+    if output_dir == Path(output_dir.anchor) or output_dir == Path.home():
+        raise OutputPathError(f"output folder {output_dir} is not a site folder; choose another --output")
+    if known_output or not output_dir.exists():
+        return
+    if not output_dir.is_dir():
+        raise OutputPathError(f"output {output_dir} exists and is not a folder")
+    entries = list(output_dir.iterdir())
+    if entries and not any((output_dir / marker).is_file() for marker in SITE_MARKERS):
+        raise OutputPathError(f"output folder {output_dir} is not empty and does not hold a site built "
+                              "here (every file in it would be replaced); empty it or choose another --output")

@@ -31,10 +31,13 @@ def lunr_js() -> bytes:
 
 def build_search_files(docs: list[SearchDoc], config=None, cache_dir: Path | None = DEFAULT_CACHE_DIR
                        ) -> dict[str, bytes]:
-    """Relative output path -> bytes: lunr.js, the search manifest, index buckets and store chunks.
+    """Relative output path -> bytes: lunr.js, the search manifest, field lengths, index buckets and
+    store chunks (layout: indexer.py).
 
     `config` is the site config; nothing in it changes the search data today. Shards whose
-    documents did not change come from `cache_dir` (None disables the cache)."""
+    documents did not change come from `cache_dir`, and so do the terms of unchanged documents of a
+    shard that is rebuilt (None disables the cache). A cold build segments the documents on every
+    core (worker processes when there are enough documents)."""
     files = {LUNR_SITE_PATH: lunr_js()}
     files.update(build_index_files(list(docs), cache_dir=cache_dir))
     return files

@@ -1,18 +1,31 @@
-"""Search data for the static site: lunr indexes (lunr.py) split into small script files.
+"""Search data for the static site: the inputs of a lunr index, split into small script files.
 
 Layout (all under search/ in the site; each file is a script that registers its data in the global
 `bulletinSearchData`, so it loads from file:// where fetch of local JSON is refused):
 
-- manifest.js       fields, boosts and one entry per shard (id, document count, bucket count)
-- i/<shard>/<b>.js  one bucket of a shard's lunr index: the terms whose bucket_of() is b, each with
-                    its postings (field, doc, BM25 weight) exactly as lunr.py computed them
+- manifest.js       fields, boosts, BM25 parameters, archive totals (document count, summed field
+                    lengths) and one entry per shard (id, document count, bucket and chunk counts)
+- n/<shard>.js      the length (term count) of every field of every document of the shard
+- i/<shard>/<b>.js  one bucket of a shard's inverted index: the terms whose bucket_of() is b, each
+                    with its postings per field (document, term frequency)
 - s/<shard>/<c>.js  one store chunk: display data and text of `STORE_CHUNK` consecutive documents
 
-Why this shape: a shard is the lunr index of one year's articles (bigger years split in
-consecutive parts), so a new issue rebuilds only its own shard; buckets split each shard by term,
-so a query fetches only the buckets of its own terms from each shard. search.js merges the
-buckets it fetched into one lunr.Index and rescales each shard's weights to the archive-wide idf,
-so results and ranking are those of a single index over every article.
+What lunr's builder does with these numbers (BM25: idf from the number of field postings of a
+term, term frequency, field length against the average field length, field boost, rounded to 3
+decimals) search.js does for the few terms of a query, with the totals of the whole archive: the
+weights it hands lunr.js are those of one lunr index built over every article (`lunr_weights` and
+`lunr_index_json` below compute the same numbers in Python; the tests hold them against lunr.py).
+Shipping term frequencies instead of weights keeps a shard's files independent of every other
+shard: a new issue rewrites only the newest shard and the manifest. Term frequencies are also
+smaller than weights (mostly 1).
+
+Shards are runs of whole years in date order, packed up to `SHARD_DOCS` documents (a bigger year
+is cut in consecutive parts), so a new issue changes only the last shard. Buckets split each shard
+by term, so a query fetches only the buckets of its own terms.
+
+Build cost: a shard whose documents did not change is read back from the cache (one pickle of its
+files). The terms of each document (jieba, pinyin, bigrams: the expensive part) are cached too, by
+document text, so rebuilding the newest shard only counts and writes postings.
 """
 from __future__ import annotations
 
@@ -20,137 +33,267 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import re
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import lru_cache
+from math import log
 from pathlib import Path
 
-from lunr.builder import Builder
 from pypinyin import lazy_pinyin
 
 from ..enrich.segment import get_jieba
 from ..model import SearchDoc
 from . import terms as T
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DATA_GLOBAL = "bulletinSearchData"
 # (field, boost): a title match outranks a body that mentions the words a few times.
 FIELDS = (("title", 10), ("subheads", 3), ("body", 1), ("unit", 3), ("tags", 3), ("people", 3),
           ("pinyin", 2))
-MAX_SHARD_DOCS = 500
-STORE_CHUNK = 8
-POSTINGS_PER_BUCKET = 1200  # about 12 KB of script, 5 KB gzip
-PARALLEL_MIN_DOCS = 400  # below this, starting worker processes costs more than it saves
+FIELD_COUNT = len(FIELDS)
+K1, B = 1.2, 0.75  # lunr's BM25 defaults
+SHARD_DOCS = 1200
+STORE_CHUNK = 4
+POSTINGS_PER_BUCKET = 1500  # about 4 KB of script, 2 KB gzip
+PARALLEL_MIN_DOCS = 300  # below this, starting worker processes costs more than it saves
 _YEAR = re.compile(r"^(\d{4})")
+UNDATED = "undated"
 
 
-# --- segmentation -----------------------------------------------------------------------------
+# --- terms of a document -----------------------------------------------------------------------
 
-def _words(text: str) -> list[str]:
-    return list(get_jieba().cut(text, HMM=False)) if text else []
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(get_jieba().cut(text, HMM=False)) if text else ()
 
 
-def _word_terms(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def _word_terms(text: str) -> tuple[str, ...]:
     """Base terms plus jieba words of 3+ characters (short fields only: title, subheads, unit)."""
-    return T.base_terms(text) + T.dictionary_terms(_words(text))
+    return tuple(T.base_terms(text) + T.dictionary_terms(list(_words(text))))
 
 
-def _name_terms(names: list[str]) -> list[str]:
-    """Tags and names are words already: index each whole as well as by bigrams."""
-    found = []
-    for name in names:
-        found.extend(T.base_terms(name))
-        whole = T.normalize(name)
-        if len(whole) >= 3 and T.is_cjk_word(whole):
-            found.append(whole)
-        found.extend(T.dictionary_terms(_words(name)))
-    return found
+@lru_cache(maxsize=1 << 14)
+def _name_terms(name: str) -> tuple[str, ...]:
+    """Tags and names are words already: indexed whole as well as by bigrams."""
+    found = T.base_terms(name)
+    whole = T.normalize(name)
+    if len(whole) >= 3 and T.is_cjk_word(whole):
+        found.append(whole)
+    found.extend(T.dictionary_terms(list(_words(name))))
+    return tuple(found)
 
 
-def _pinyin(word: str) -> list[str]:
-    return lazy_pinyin(word, errors="ignore")
+@lru_cache(maxsize=1 << 16)
+def _pinyin_term(word: str) -> tuple[str, ...]:
+    return tuple(T.pinyin_terms([word], lambda w: lazy_pinyin(w, errors="ignore")))
 
 
 def field_terms(doc: SearchDoc) -> dict[str, list[str]]:
     """The terms of each indexed field of one document (with repeats: term frequency counts)."""
     title_words = _words(doc.title)
     unit = doc.unit or ""
-    pinyin_words = title_words + _words(unit) + list(doc.tags) + list(doc.people)
+    pinyin_words = title_words + _words(unit) + tuple(doc.tags) + tuple(doc.people)
     return {
-        "title": T.base_terms(doc.title) + T.dictionary_terms(title_words),
+        "title": T.base_terms(doc.title) + T.dictionary_terms(list(title_words)),
         "subheads": [t for s in doc.subheads for t in _word_terms(s)],
         "body": T.base_terms(doc.text),
-        "unit": _word_terms(unit),
-        "tags": _name_terms(list(doc.tags)),
-        "people": _name_terms(list(doc.people)),
-        "pinyin": T.pinyin_terms(pinyin_words, _pinyin),
+        "unit": list(_word_terms(unit)),
+        "tags": [t for name in doc.tags for t in _name_terms(name)],
+        "people": [t for name in doc.people for t in _name_terms(name)],
+        "pinyin": [t for word in pinyin_words for t in _pinyin_term(word)],
     }
 
 
-# --- shards -----------------------------------------------------------------------------------
+# DocTerms: (field lengths, term -> frequency per field), fields in FIELDS order. The frequency
+# dicts keep the order of first occurrence, as lunr's builder sees the terms.
+DocTerms = tuple[tuple[int, ...], tuple[dict[str, int], ...]]
+
+
+def doc_terms(doc: SearchDoc) -> DocTerms:
+    found = field_terms(doc)
+    lists = [found[name] for name, _ in FIELDS]
+    return tuple(map(len, lists)), tuple(dict(Counter(terms)) for terms in lists)
+
+
+def _terms_key(doc: SearchDoc) -> str:
+    """Everything the terms of a document depend on besides the code and jieba's dictionary."""
+    text = "\x1f".join([doc.title, doc.unit or "", "\x1e".join(doc.tags), "\x1e".join(doc.people),
+                        "\x1e".join(doc.subheads), doc.text])
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+# --- the numbers lunr computes (Python side: tests, and the reference for search.js) -------------
+
+def lunr_idf(postings: int, documents: int) -> float:
+    """lunr.idf: `postings` counts (document, field) pairs holding the term."""
+    return log(1 + abs((documents - postings + 0.5) / (postings + 0.5)))
+
+
+def lunr_weight(idf: float, tf: int, length: int, average: float, boost: float) -> float:
+    """One element of a lunr field vector, computed as lunr's builder does (same operations in the
+    same order, rounded to 3 decimals)."""
+    score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf)
+    score *= boost
+    score *= 1  # document boost
+    return round(score, 3)
+
+
+def lunr_weights(all_terms: list[DocTerms]) -> dict[str, dict[tuple[str, int], float]]:
+    """field ref ("field/doc number") -> {term: weight}: the field vectors a lunr builder makes of
+    these documents, from their term counts alone."""
+    documents = len(all_terms)
+    sums = [sum(lengths[f] for lengths, _ in all_terms) for f in range(FIELD_COUNT)]
+    averages = [s / documents for s in sums]
+    df: Counter = Counter()
+    for _, counts in all_terms:
+        for field_counts in counts:
+            df.update(field_counts.keys())
+    idf = {term: lunr_idf(n, documents) for term, n in df.items()}
+    vectors: dict[str, dict[str, float]] = {}
+    for number, (lengths, counts) in enumerate(all_terms):
+        for f, (name, boost) in enumerate(FIELDS):
+            vectors[f"{name}/{number}"] = {
+                term: lunr_weight(idf[term], tf, lengths[f], averages[f], boost)
+                for term, tf in counts[f].items()}
+    return vectors
+
+
+def lunr_index_json(docs: list[SearchDoc]) -> dict:
+    """The serialized lunr 2.3.9 index (what lunr.py's `Index.serialize()` writes) of these
+    documents, refs "0", "1", …, written from their term counts without lunr's builder."""
+    all_terms = [doc_terms(doc) for doc in docs]
+    vectors = lunr_weights(all_terms)
+    term_index: dict[str, int] = {}
+    postings: dict[str, dict] = {}
+    for number, (_, counts) in enumerate(all_terms):
+        for f, (name, _) in enumerate(FIELDS):
+            for term in counts[f]:
+                if term not in term_index:
+                    term_index[term] = len(term_index)
+                    postings[term] = {field: {} for field, _ in FIELDS}
+                postings[term][name][str(number)] = {}
+    field_vectors = []
+    for number in range(len(docs)):
+        for name, _ in FIELDS:
+            ref = f"{name}/{number}"
+            elements = sorted((term_index[t], w) for t, w in vectors[ref].items())
+            field_vectors.append([ref, [x for pair in elements for x in pair]])
+    inverted = [[term, {"_index": term_index[term], **postings[term]}] for term in sorted(postings)]
+    return {"version": "2.3.9", "fields": [name for name, _ in FIELDS], "fieldVectors": field_vectors,
+            "invertedIndex": inverted, "pipeline": []}
+
+
+# --- shards -------------------------------------------------------------------------------------
 
 def _year_of(doc: SearchDoc) -> str:
     match = _YEAR.match(doc.date or "")
-    return match.group(1) if match else "undated"
+    return match.group(1) if match else UNDATED
 
 
 def group_shards(docs: list[SearchDoc]) -> dict[str, list[SearchDoc]]:
-    """Year -> its documents in date order; a year above MAX_SHARD_DOCS is cut into consecutive
-    parts, so that a new issue (the latest) changes only the last part."""
+    """Shard id -> its documents in date order. Consecutive years are packed into one shard up to
+    SHARD_DOCS documents ("2006-2007"); a year above SHARD_DOCS is cut into consecutive parts
+    ("2024.1", "2024.2"); undated documents have a shard of their own. Packing runs from the oldest
+    year, so a new issue (the latest) changes only the last shard."""
     by_year: dict[str, list[SearchDoc]] = defaultdict(list)
     for doc in docs:
         by_year[_year_of(doc)].append(doc)
     shards: dict[str, list[SearchDoc]] = {}
-    for year in sorted(by_year):
+    years: list[str] = []
+    pending: list[SearchDoc] = []
+
+    def close() -> None:
+        if years:
+            shards[years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"] = list(pending)
+            years.clear()
+            pending.clear()
+
+    for year in sorted(by_year, key=lambda y: (y == UNDATED, y)):
         year_docs = sorted(by_year[year], key=lambda d: (d.date or "", d.url))
-        if len(year_docs) <= MAX_SHARD_DOCS:
-            shards[year] = year_docs
+        if year == UNDATED or len(year_docs) > SHARD_DOCS or len(pending) + len(year_docs) > SHARD_DOCS:
+            close()
+        if len(year_docs) > SHARD_DOCS:
+            for part, start in enumerate(range(0, len(year_docs), SHARD_DOCS), start=1):
+                shards[f"{year}.{part}"] = year_docs[start:start + SHARD_DOCS]
             continue
-        for part, start in enumerate(range(0, len(year_docs), MAX_SHARD_DOCS), start=1):
-            shards[f"{year}-{part}"] = year_docs[start:start + MAX_SHARD_DOCS]
+        years.append(year)
+        pending.extend(year_docs)
+        if year == UNDATED:
+            close()
+    close()
     return shards
 
 
-def _lunr_postings(docs: list[SearchDoc]) -> dict[str, list[tuple[int, int, float]]]:
-    """term -> [(field number, doc number, weight)], from a lunr.py index of these documents."""
-    builder = Builder()
-    builder.pipeline.reset()  # no stemming or stop words: terms are final (the browser can't stem)
-    builder.search_pipeline.reset()
-    builder.ref("id")
-    for name, boost in FIELDS:
-        builder.field(name, boost=boost)
-    for number, doc in enumerate(docs):
-        builder.add({"id": str(number), **field_terms(doc)})
-    index = builder.build()
-    term_by_index = {posting["_index"]: term for term, posting in index.inverted_index.items()}
-    field_number = {name: n for n, (name, _) in enumerate(FIELDS)}
-    postings: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
-    for field_ref, vector in index.field_vectors.items():
-        field, doc_ref = str(field_ref).split("/", 1)
-        elements = vector.elements
-        for i in range(0, len(elements), 2):
-            postings[term_by_index[elements[i]]].append(
-                (field_number[field], int(doc_ref), elements[i + 1]))
-    return postings
+@lru_cache(maxsize=1 << 19)
+def _term_hash(term: str) -> int:
+    return T.fnv1a(T.bucket_key(term))
 
 
-def _bucket_payloads(docs: list[SearchDoc]) -> list[dict]:
-    postings = _lunr_postings(docs)
-    total = sum(len(p) for p in postings.values())
+def _encode(postings: list[int]) -> list[int]:
+    """[doc, tf, doc, tf, …] (docs ascending) -> doc gaps, each preceded by -tf when tf > 1."""
+    out: list[int] = []
+    previous = 0
+    for i in range(0, len(postings), 2):
+        doc, tf = postings[i], postings[i + 1]
+        if tf > 1:
+            out.append(-tf)
+        out.append(doc - previous)
+        previous = doc
+    return out
+
+
+def decode(encoded: list[int]) -> list[tuple[int, int]]:
+    """Inverse of `_encode` (search.js reads the same way): [(doc, tf), …]."""
+    found, doc, tf = [], 0, 1
+    for value in encoded:
+        if value < 0:
+            tf = -value
+            continue
+        doc += value
+        found.append((doc, tf))
+        tf = 1
+    return found
+
+
+def _buckets(all_terms: list[DocTerms]) -> list[list]:
+    """The shard's inverted index cut into buckets: [[term, field, encoded postings, …], …], the
+    postings encoded as `_encode` does (written in one pass here: this loop runs once per posting)."""
+    entries: dict[str, list] = {}
+    total = 0
+    for f in range(FIELD_COUNT):
+        lists: dict[str, list[int]] = {}  # term -> [previous doc, encoded postings…]
+        for doc, (_, counts) in enumerate(all_terms):
+            field_counts = counts[f]
+            total += len(field_counts)
+            for term, tf in field_counts.items():
+                found = lists.get(term)
+                if found is None:
+                    lists[term] = found = [doc]
+                    entry = entries.get(term)
+                    if entry is None:
+                        entries[term] = [term, f, found]
+                    else:
+                        entry += (f, found)
+                    gap = doc
+                else:
+                    gap = doc - found[0]
+                    found[0] = doc
+                if tf > 1:
+                    found.append(-tf)
+                found.append(gap)
+        for found in lists.values():
+            del found[0]
     bucket_count = 1
     while total / bucket_count > POSTINGS_PER_BUCKET:
         bucket_count *= 2
     buckets: list[list] = [[] for _ in range(bucket_count)]
-    for term in sorted(postings):
-        by_field: dict[int, list] = defaultdict(list)
-        for field, doc, weight in sorted(postings[term]):
-            by_field[field].extend((doc, weight))
-        entry: list = [term]
-        for field in sorted(by_field):
-            entry.extend((field, by_field[field]))
-        buckets[T.bucket_of(term, bucket_count)].append(entry)
-    return [{"t": bucket} for bucket in buckets]
+    for term in sorted(entries):
+        buckets[_term_hash(term) % bucket_count].append(entries[term])
+    return buckets
 
 
 def _store_record(doc: SearchDoc) -> list:
@@ -169,84 +312,190 @@ class ShardOutput:
     docs: int
     buckets: int
     chunks: int
-    files: dict[str, str]  # site-relative path -> script text
+    lengths: list[int]  # summed length of each field over the shard's documents
+    files: dict[str, bytes]  # site-relative path -> script
 
 
-def build_shard(shard_id: str, docs: list[SearchDoc]) -> ShardOutput:
-    files: dict[str, str] = {}
-    buckets = _bucket_payloads(docs)
-    for number, payload in enumerate(buckets):
+def build_shard(shard_id: str, docs: list[SearchDoc], all_terms: list[DocTerms]) -> ShardOutput:
+    files: dict[str, bytes] = {}
+    buckets = _buckets(all_terms)
+    for number, bucket in enumerate(buckets):
         key = f"i/{shard_id}/{number}"
-        files[f"search/{key}.js"] = _script(key, payload).decode("utf-8")
+        files[f"search/{key}.js"] = _script(key, bucket)
+    lengths = [n for field_lengths, _ in all_terms for n in field_lengths]
+    files[f"search/n/{shard_id}.js"] = _script(f"n/{shard_id}", lengths)
     chunks = range(0, len(docs), STORE_CHUNK)
     for number, start in enumerate(chunks):
         key = f"s/{shard_id}/{number}"
-        records = [_store_record(doc) for doc in docs[start:start + STORE_CHUNK]]
-        files[f"search/{key}.js"] = _script(key, records).decode("utf-8")
-    return ShardOutput(docs=len(docs), buckets=len(buckets), chunks=len(chunks), files=files)
+        files[f"search/{key}.js"] = _script(key, [_store_record(doc) for doc in docs[start:start + STORE_CHUNK]])
+    sums = [sum(lengths[f::FIELD_COUNT]) for f in range(FIELD_COUNT)]
+    return ShardOutput(docs=len(docs), buckets=len(buckets), chunks=len(chunks), lengths=sums, files=files)
 
 
-# --- cache: a shard whose documents did not change is not rebuilt -------------------------------
+# --- caches: a shard whose documents did not change is not rebuilt; a document whose text did not
+# change is not segmented again ------------------------------------------------------------------
 
-def _shard_fingerprint(shard_id: str, docs: list[SearchDoc]) -> str:
-    """Changes with the documents, the index settings and jieba's dictionary (its total frequency
-    moves when domain words are added)."""
-    digest = hashlib.sha256()
-    digest.update(json.dumps([FORMAT_VERSION, FIELDS, MAX_SHARD_DOCS, STORE_CHUNK, POSTINGS_PER_BUCKET,
-                              shard_id, get_jieba().total], ensure_ascii=False).encode())
-    for doc in docs:
-        digest.update(json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True).encode())
-    return digest.hexdigest()[:32]
+def _settings_salt() -> bytes:
+    """Changes with anything that changes the search files of unchanged documents: the index
+    settings, the code that makes terms and files, jieba's dictionary and the words the project adds
+    to it, pypinyin. (Cheap: loading jieba only to check its dictionary would cost a cached build
+    half a second.)"""
+    import jieba
+    import pypinyin
+
+    from ..enrich import segment
+
+    sources = [Path(__file__), Path(T.__file__), Path(segment.__file__)]
+    dictionary = Path(jieba.__file__).with_name("dict.txt").stat()
+    return json.dumps([FORMAT_VERSION, FIELDS, SHARD_DOCS, STORE_CHUNK, POSTINGS_PER_BUCKET,
+                       jieba.__version__, dictionary.st_size, dictionary.st_mtime_ns, pypinyin.__version__,
+                       sorted(segment.domain_vocabulary()),
+                       [hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() for path in sources]],
+                      ensure_ascii=False).encode()
 
 
-def _store_output(cache_dir: Path, shard_id: str, docs: list[SearchDoc], output: ShardOutput) -> None:
-    path = cache_dir / f"{_shard_fingerprint(shard_id, docs)}.json"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(asdict(output), ensure_ascii=False), encoding="utf-8")
+def _shard_fingerprint(salt: bytes, shard_id: str, docs: list[SearchDoc]) -> str:
+    """Everything of the shard's documents (fields joined with control characters, which the
+    content never holds: much faster than serialising each document)."""
+    digest = hashlib.blake2b(salt, digest_size=16)
+    digest.update(shard_id.encode())
+    digest.update("\x1d".join("\x1f".join([
+        doc.url, doc.title, doc.issue_label, "\x00" if doc.date is None else doc.date,
+        "\x00" if doc.unit is None else doc.unit, "\x1e".join(doc.tags), "\x1e".join(doc.people),
+        "\x1e".join(doc.subheads), doc.text]) for doc in docs).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 
-def _cached_output(cache_dir: Path | None, shard_id: str, docs: list[SearchDoc]) -> ShardOutput | None:
+def _read_pickle(path: Path):
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # missing, damaged or from another Python: rebuilt
+        return None
+
+
+def _shard_path(cache_dir: Path, shard_id: str, fingerprint: str) -> Path:
+    return cache_dir / "shards" / f"{shard_id}~{fingerprint}.pickle"
+
+
+def _store_shard(cache_dir: Path, shard_id: str, fingerprint: str, output: ShardOutput) -> None:
+    """Cache a shard's files, dropping the shard's earlier versions (one file per shard id stays,
+    so the cache does not grow with every new issue)."""
+    path = _shard_path(cache_dir, shard_id, fingerprint)
+    _atomic_write(path, pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL))
+    for old in path.parent.glob(f"{shard_id}~*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def _terms_path(cache_dir: Path, year: str) -> Path:
+    return cache_dir / "terms" / f"{year}.pickle"
+
+
+def _cached_output(cache_dir: Path | None, shard_id: str, fingerprint: str) -> ShardOutput | None:
     if cache_dir is None:
         return None
-    path = cache_dir / f"{_shard_fingerprint(shard_id, docs)}.json"
-    try:
-        return ShardOutput(**json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return None  # missing or damaged: rebuilt
+    found = _read_pickle(_shard_path(cache_dir, shard_id, fingerprint))
+    return found if isinstance(found, ShardOutput) else None
 
 
-def _build_missing(missing: dict[str, list[SearchDoc]]) -> dict[str, ShardOutput]:
-    """Build shards on every core when there is enough work to pay for the worker processes."""
-    if len(missing) < 2 or sum(map(len, missing.values())) < PARALLEL_MIN_DOCS or (os.cpu_count() or 1) < 2:
-        return {shard_id: build_shard(shard_id, docs) for shard_id, docs in missing.items()}
+def _shard_terms(docs: list[SearchDoc], cache_dir: Path | None, salt: bytes, whole_years: set[str]
+                 ) -> list[DocTerms]:
+    """The terms of each document, from the per-year term cache where the text is unchanged. The
+    cache of a year then holds exactly that year's current documents (a year cut in parts keeps
+    the entries of its other parts too)."""
+    if cache_dir is None:
+        return [doc_terms(doc) for doc in docs]
+    years: dict[str, list[int]] = defaultdict(list)
+    for position, doc in enumerate(docs):
+        years[_year_of(doc)].append(position)
+    found: list = [None] * len(docs)
+    for year, positions in years.items():
+        path = _terms_path(cache_dir, year)
+        cached = _read_pickle(path)
+        if not (isinstance(cached, dict) and cached.get("salt") == salt):
+            cached = {"salt": salt, "docs": {}}
+        known = cached["docs"]
+        fresh = {} if year in whole_years else dict(known)
+        changed = year not in whole_years
+        for position in positions:
+            key = _terms_key(docs[position])
+            terms = known.get(key)
+            if terms is None:
+                terms = doc_terms(docs[position])
+                changed = True
+            fresh[key] = found[position] = terms
+        if changed or len(fresh) != len(known):
+            _atomic_write(path, pickle.dumps({"salt": salt, "docs": fresh}, protocol=pickle.HIGHEST_PROTOCOL))
+    return found
+
+
+def _build_and_store(shard_id: str, docs: list[SearchDoc], cache_dir: Path | None, salt: bytes,
+                     whole_years: set[str], fingerprint: str) -> ShardOutput:
+    output = build_shard(shard_id, docs, _shard_terms(docs, cache_dir, salt, whole_years))
+    if cache_dir is not None:
+        _store_shard(cache_dir, shard_id, fingerprint, output)
+    return output
+
+
+_FORKED: dict = {}  # what worker processes inherit (fork): the shards to build
+
+
+def _forked_build(shard_id: str) -> ShardOutput:
+    job = _FORKED[shard_id]
+    return _build_and_store(shard_id, *job)
+
+
+def _build_missing(missing: dict[str, tuple]) -> dict[str, ShardOutput]:
+    """Build shards on every core when there is enough work to pay for the worker processes.
+    `missing`: shard id -> (docs, cache_dir, salt, whole_years, fingerprint)."""
+    work = sum(len(job[0]) for job in missing.values())
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(missing) < 2 or work < PARALLEL_MIN_DOCS or cores < 2:
+        return {shard_id: _build_and_store(shard_id, *job) for shard_id, job in missing.items()}
     get_jieba()  # loaded once here; forked workers inherit it
-    context = multiprocessing.get_context("fork")
-    workers = min(os.cpu_count() or 1, len(missing))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {shard_id: pool.submit(build_shard, shard_id, docs) for shard_id, docs in missing.items()}
-        return {shard_id: future.result() for shard_id, future in futures.items()}
+    _FORKED.clear()
+    _FORKED.update(missing)
+    try:
+        order = sorted(missing, key=lambda s: -len(missing[s][0]))  # biggest first: even finish
+        with ProcessPoolExecutor(max_workers=min(cores, len(missing)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {shard_id: pool.submit(_forked_build, shard_id) for shard_id in order}
+            return {shard_id: futures[shard_id].result() for shard_id in missing}
+    finally:
+        _FORKED.clear()
 
 
 def build_index_files(docs: list[SearchDoc], cache_dir: Path | None = None) -> dict[str, bytes]:
-    """Every search/ file of the site: manifest, index buckets, store chunks."""
+    """Every search/ file of the site: manifest, lengths, index buckets, store chunks."""
+    grouped = group_shards(docs)
+    salt = _settings_salt() if cache_dir is not None else b""
+    split_years = {shard_id.split(".")[0] for shard_id in grouped if "." in shard_id}
+    outputs: dict[str, ShardOutput | None] = {}
+    missing: dict[str, tuple] = {}
+    for shard_id, shard_docs in grouped.items():
+        fingerprint = _shard_fingerprint(salt, shard_id, shard_docs)
+        outputs[shard_id] = _cached_output(cache_dir, shard_id, fingerprint)
+        if outputs[shard_id] is None:
+            whole_years = {_year_of(d) for d in shard_docs} - split_years
+            missing[shard_id] = (shard_docs, cache_dir, salt, whole_years, fingerprint)
+    outputs.update(_build_missing(missing))
     files: dict[str, bytes] = {}
     shards = []
-    grouped = group_shards(docs)
-    outputs = {shard_id: _cached_output(cache_dir, shard_id, shard_docs) for shard_id, shard_docs in grouped.items()}
-    missing = {shard_id: grouped[shard_id] for shard_id, output in outputs.items() if output is None}
-    built = _build_missing(missing)
-    for shard_id, output in built.items():
-        outputs[shard_id] = output
-        if cache_dir is not None:
-            _store_output(cache_dir, shard_id, grouped[shard_id], output)
-    for shard_id, shard_docs in grouped.items():
-        output = outputs[shard_id]
-        files.update({path: text.encode("utf-8") for path, text in output.files.items()})
+    totals = [0] * FIELD_COUNT
+    for shard_id, output in outputs.items():
+        files.update(output.files)
         shards.append({"id": shard_id, "docs": output.docs, "buckets": output.buckets,
                        "chunk": STORE_CHUNK, "chunks": output.chunks})
+        totals = [a + b for a, b in zip(totals, output.lengths)]
     manifest = {"version": FORMAT_VERSION, "fields": [name for name, _ in FIELDS],
-                "boosts": [boost for _, boost in FIELDS], "shards": shards}
+                "boosts": [boost for _, boost in FIELDS], "k1": K1, "b": B,
+                "docs": sum(s["docs"] for s in shards), "lengths": totals, "shards": shards}
     files["search/manifest.js"] = _script("manifest", manifest)
     return files

@@ -1,10 +1,14 @@
 /* Client-side search of the archive (lunr.js), online and from file://.
  *
  * The search data (built by generator/search) is a set of scripts under search/ that register
- * themselves in window.bulletinSearchData: a manifest, index buckets (a shard's terms split by a
- * hash) and store chunks (display data). A query loads only the buckets of its own terms from every
- * shard, merges them into one lunr.Index with weights rescaled to the archive-wide idf, and loads
- * the store chunks of the results it shows.
+ * themselves in window.bulletinSearchData: a manifest (fields, boosts, archive totals, shards), the
+ * field lengths of each shard's documents, index buckets (a shard's terms split by a hash, with their
+ * term frequencies) and store chunks (display data). A query loads the lengths (once) and only the
+ * buckets of its own terms from every shard, computes lunr's BM25 weights for the postings of its
+ * terms with the archive's totals (so the weights are those of one lunr index over every article),
+ * finds the documents that hold every required term, and has lunr.js rank them a page at a time,
+ * best first, over an index of just those documents (see Ranking). It then loads the store chunks of
+ * the results it shows, the first one alone so that it shows early.
  *
  * Query terms mirror generator/search/terms.py (normalize, splitRuns, queryTerms, bucketOf): keep
  * the two in step (tests/test_search_browser.py compares them).
@@ -22,6 +26,7 @@
   var QUERY_JOIN = new RegExp('(?<=[' + CJK + '])[' + QUOTE_MARKS + ']+(?=[' + CJK + '])', 'g');
   var PAGE_SIZE = 20;
   var VERIFY_ALL_CHUNKS = 40; // check every candidate when their text costs at most this many chunks
+  var FIRST_ALONE = 2; // results fetched one at a time before the rest of a page is fetched at once
   var DEBOUNCE_MS = 150;
 
   var currentScript = document.currentScript;
@@ -37,10 +42,19 @@
     return lowered.length === 1 ? lowered : ch;
   }
 
+  // Characters that NFKC and lower case leave alone are skipped (most of an article).
+  var MAY_FOLD = /[^\u4e00-\u9fffa-z0-9 \n\u3001\u3002\u201c\u201d\u2018\u2019\u300a\u300b]/gu;
+
+  var folded = new Map();
+
+  function foldChar(ch) {
+    var f = folded.get(ch);
+    if (f === undefined) folded.set(ch, f = normalizeChar(ch));
+    return f;
+  }
+
   function normalize(text) {
-    var out = '';
-    for (var ch of text) out += normalizeChar(ch);
-    return out;
+    return text.replace(MAY_FOLD, foldChar);
   }
 
   function splitRuns(text, isQuery) {
@@ -113,15 +127,49 @@
     return loading[key];
   }
 
-  // --- the merged index --------------------------------------------------------------------------
+  // --- lunr's numbers ------------------------------------------------------------------------------
+  // The index files hold term frequencies and field lengths; the weights are computed here as
+  // lunr's builder computes them (lunr.idf and BM25 in lunr.Builder#createFieldVectors, rounded to
+  // 3 decimals) with the totals of the whole archive, so they are those of one lunr index over
+  // every article (generator/search/indexer.py: lunr_weights).
 
-  function lunrIdf(df, n) { return Math.log(1 + Math.abs((n - df + 0.5) / (df + 0.5))); }
+  function lunrIdf(postings, documents) {
+    return Math.log(1 + Math.abs((documents - postings + 0.5) / (postings + 0.5)));
+  }
+
+  function lunrWeight(idf, tf, length, average, boost, k1, b) {
+    var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (length / average)) + tf);
+    return Math.round(score * boost * 1000) / 1000;
+  }
+
+  // Postings of one field: doc gaps, each preceded by -tf when tf > 1 (indexer.py: _encode).
+  function eachPosting(encoded, fn) {
+    var doc = 0, tf = 1;
+    for (var i = 0; i < encoded.length; i++) {
+      var v = encoded[i];
+      if (v < 0) { tf = -v; continue; }
+      doc += v;
+      fn(doc, tf);
+      tf = 1;
+    }
+  }
+
+  function postingCount(encoded) {
+    var n = 0;
+    for (var i = 0; i < encoded.length; i++) if (encoded[i] >= 0) n++;
+    return n;
+  }
+
+  // --- the engine ----------------------------------------------------------------------------------
+
+  var WINDOW = 20; // lunr ranks the candidates this many at a time, best first (a page)
 
   function Engine() {
     this.manifest = null;
-    this.buckets = Object.create(null); // "shard/bucket" -> payload
-    this.index = null;
-    this.indexedBuckets = -1;
+    this.shards = [];
+    this.buckets = Object.create(null); // "shard/bucket" -> Map(term -> entry)
+    this.lengths = Object.create(null); // shard id -> [field lengths of doc 0, of doc 1, …]
+    this.fetches = Object.create(null); // data key -> promise of its load
   }
 
   Engine.prototype.ready = function () {
@@ -130,111 +178,239 @@
     return loadData('manifest').then(function (manifest) {
       if (!manifest) throw new Error('search data missing');
       if (typeof lunr === 'undefined') throw new Error('lunr.js missing');
+      var offset = 0;
+      self.shards = manifest.shards.map(function (s) {
+        var shard = { id: s.id, docs: s.docs, buckets: s.buckets, chunk: s.chunk, offset: offset };
+        offset += s.docs;
+        return shard;
+      });
+      self.averages = manifest.lengths.map(function (sum) { return sum / manifest.docs; });
       self.manifest = manifest;
       return manifest;
     });
   };
 
-  Engine.prototype.loadBuckets = function (terms) {
+  // Everything a query needs: each shard's field lengths and the buckets of the query's terms. (A
+  // query waits for loads another query started: its results need them too.)
+  Engine.prototype.load = function (terms) {
     var self = this, wanted = [];
-    self.manifest.shards.forEach(function (shard) {
-      var seen = {};
+    self.shards.forEach(function (shard) {
+      wanted.push(self.fetch('n/' + shard.id, function (lengths) { self.lengths[shard.id] = lengths || []; }));
       terms.forEach(function (t) {
-        var b = bucketOf(t.term, shard.buckets);
-        if (seen[b]) return;
-        seen[b] = true;
-        var key = shard.id + '/' + b;
-        if (!(key in self.buckets)) {
-          wanted.push(loadData('i/' + key).then(function (payload) {
-            self.buckets[key] = { shard: shard, terms: payload ? payload.t : [] };
-          }));
-        }
+        var key = shard.id + '/' + bucketOf(t.term, shard.buckets);
+        wanted.push(self.fetch('i/' + key, function (payload) {
+          var map = new Map();
+          (payload || []).forEach(function (entry) { map.set(entry[0], entry); });
+          self.buckets[key] = map;
+        }));
       });
     });
     return Promise.all(wanted);
   };
 
-  // One lunr index over every bucket loaded so far. Each shard's BM25 weights carry that shard's
-  // idf; multiplying by idf(all shards) / idf(shard) gives the weights of one index over the archive.
-  Engine.prototype.buildIndex = function () {
-    var keys = Object.keys(this.buckets);
-    if (this.index && keys.length === this.indexedBuckets) return this.index;
-    var fields = this.manifest.fields, total = 0;
-    this.manifest.shards.forEach(function (s) { total += s.docs; });
-    var byTerm = Object.create(null);
-    keys.forEach(function (key) {
-      var bucket = this.buckets[key];
-      bucket.terms.forEach(function (entry) {
-        var df = 0;
-        for (var i = 2; i < entry.length; i += 2) df += entry[i].length / 2;
-        (byTerm[entry[0]] = byTerm[entry[0]] || []).push({ shard: bucket.shard, entry: entry, df: df });
-      });
-    }, this);
-    var termList = Object.keys(byTerm).sort();
-    var inverted = [], vectors = Object.create(null);
-    termList.forEach(function (term, termIndex) {
-      var parts = byTerm[term], globalDf = 0;
-      parts.forEach(function (p) { globalDf += p.df; });
-      var posting = { _index: termIndex };
-      fields.forEach(function (f) { posting[f] = {}; });
-      parts.forEach(function (p) {
-        var scale = lunrIdf(globalDf, total) / (lunrIdf(p.df, p.shard.docs) || 1);
-        for (var i = 1; i < p.entry.length; i += 2) {
-          var field = fields[p.entry[i]], list = p.entry[i + 1];
-          for (var j = 0; j < list.length; j += 2) {
-            var ref = p.shard.id + ':' + list[j];
-            posting[field][ref] = {};
-            var fieldRef = field + '/' + ref;
-            (vectors[fieldRef] = vectors[fieldRef] || []).push(termIndex, list[j + 1] * scale);
-          }
-        }
-      });
-      inverted.push([term, posting]);
-    });
-    this.index = lunr.Index.load({
-      version: lunr.version, fields: fields, pipeline: [],
-      invertedIndex: inverted,
-      fieldVectors: Object.keys(vectors).map(function (k) { return [k, vectors[k]]; })
-    });
-    this.indexedBuckets = keys.length;
-    return this.index;
+  Engine.prototype.fetch = function (key, use) {
+    return this.fetches[key] || (this.fetches[key] = loadData(key).then(use));
   };
 
-  Engine.prototype.candidates = function (terms) {
-    var self = this;
-    return self.ready().then(function () {
-      return self.loadBuckets(terms);
-    }).then(function () {
-      var index = self.buildIndex();
-      return index.query(function (q) {
-        terms.forEach(function (t) {
-          q.term(t.term, {
-            usePipeline: false,
-            boost: t.boost,
-            presence: t.required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
-            wildcard: t.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
-          });
-        });
+  // term -> [{shard, entry}] for the index terms a query term stands for: itself, or every term it
+  // begins (a trailing wildcard); only the term's own bucket can hold them.
+  Engine.prototype.expand = function (t) {
+    var self = this, found = new Map();
+    self.shards.forEach(function (shard) {
+      var bucket = self.buckets[shard.id + '/' + bucketOf(t.term, shard.buckets)];
+      if (!bucket) return;
+      function add(term, entry) {
+        if (!found.has(term)) found.set(term, []);
+        found.get(term).push({ shard: shard, entry: entry });
+      }
+      if (!t.prefix) {
+        var entry = bucket.get(t.term);
+        if (entry) add(t.term, entry);
+        return;
+      }
+      bucket.forEach(function (entry, term) {
+        if (term.lastIndexOf(t.term, 0) === 0) add(term, entry);
       });
     });
+    return found;
+  };
+
+  Engine.prototype.search = function (terms) {
+    var self = this;
+    return self.ready().then(function () { return self.load(terms); }).then(function () {
+      return new Ranking(self, terms);
+    });
+  };
+
+  // Kept for callers of the first version: every hit, best first.
+  Engine.prototype.candidates = function (terms) {
+    return this.search(terms).then(function (ranking) { return ranking.slice(0, ranking.count); });
+  };
+
+  Engine.prototype.shardOf = function (doc) {
+    var shards = this.shards, lo = 0, hi = shards.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (shards[mid].offset <= doc) lo = mid; else hi = mid - 1;
+    }
+    return shards[lo];
   };
 
   Engine.prototype.chunkKey = function (ref) {
-    var cut = ref.lastIndexOf(':'), shardId = ref.slice(0, cut), doc = +ref.slice(cut + 1);
-    var shard = this.manifest.shards.filter(function (s) { return s.id === shardId; })[0];
-    return { key: 's/' + shardId + '/' + Math.floor(doc / shard.chunk), offset: doc % shard.chunk };
+    var doc = +ref, shard = this.shardOf(doc), local = doc - shard.offset;
+    return { key: 's/' + shard.id + '/' + Math.floor(local / shard.chunk), offset: local % shard.chunk };
   };
 
   Engine.prototype.records = function (refs) {
     var self = this;
-    return Promise.all(refs.map(function (ref) {
-      var where = self.chunkKey(ref);
-      return loadData(where.key).then(function (chunk) {
-        var r = chunk && chunk[where.offset];
-        return r ? { ref: ref, url: r[0], title: r[1], issue: r[2], date: r[3], unit: r[4], text: r[5], extra: r[6] } : null;
-      });
-    }));
+    return Promise.all(refs.map(function (ref) { return self.record(ref); }));
   };
+
+  Engine.prototype.record = function (ref) {
+    var where = this.chunkKey(ref);
+    return loadData(where.key).then(function (chunk) {
+      var r = chunk && chunk[where.offset];
+      return r ? { ref: ref, url: r[0], title: r[1], issue: r[2], date: r[3], unit: r[4], text: r[5], extra: r[6] } : null;
+    });
+  };
+
+  // The documents matching a query and their order, as lunr.js finds and orders them in one index of
+  // the whole archive. A document must hold every required term (in any field); its lunr score is
+  // the sum over its postings of query boost × weight, divided by the query vector's length (lunr's
+  // cosine similarity with the query vector). Those sums are computed here for every candidate, which
+  // is cheap; lunr.js itself then ranks the candidates WINDOW at a time from the best down, each time
+  // over an index of just those documents and the query's terms (which gives the same scores), so a
+  // term in every article costs lunr no more than a rare one.
+  function Ranking(engine, terms) {
+    var m = engine.manifest, fields = m.fields, boosts = m.boosts, total = m.docs;
+    var nFields = fields.length, k1 = m.k1, b = m.b, averages = engine.averages;
+    this.engine = engine;
+    this.terms = terms;
+    this.results = [];
+    this.position = 0;
+    this.candidates = [];
+    this.count = 0;
+    // expanded terms of each clause; the weight of each term in the query vector
+    var clauses = terms.map(function (t) { return { t: t, expanded: engine.expand(t) }; });
+    var termParts = new Map(), queryWeight = new Map();
+    var impossible = clauses.some(function (c) { return c.t.required && c.expanded.size === 0; });
+    if (impossible) return;
+    clauses.forEach(function (c) {
+      c.expanded.forEach(function (parts, term) {
+        termParts.set(term, parts);
+        queryWeight.set(term, (queryWeight.get(term) || 0) + c.t.boost);
+      });
+    });
+    var termList = Array.from(termParts.keys()).sort(), norm = 0;
+    termList.forEach(function (term) { norm += queryWeight.get(term) * queryWeight.get(term); });
+    norm = Math.sqrt(norm);
+    // weights of every posting of the query's terms, in flat arrays
+    var pTerm = [], pField = [], pDoc = [], pWeight = [];
+    var score = new Float64Array(total), docsOf = new Map();
+    termList.forEach(function (term, termIndex) {
+      var parts = termParts.get(term), postings = 0;
+      parts.forEach(function (p) {
+        for (var i = 1; i < p.entry.length; i += 2) postings += postingCount(p.entry[i + 1]);
+      });
+      var idf = lunrIdf(postings, total), qw = queryWeight.get(term), docs = [];
+      parts.forEach(function (p) {
+        var lengths = engine.lengths[p.shard.id], offset = p.shard.offset;
+        for (var i = 1; i < p.entry.length; i += 2) {
+          var f = p.entry[i];
+          eachPosting(p.entry[i + 1], function (local, tf) {
+            var doc = offset + local;
+            var w = lunrWeight(idf, tf, lengths[local * nFields + f], averages[f], boosts[f], k1, b);
+            pTerm.push(termIndex); pField.push(f); pDoc.push(doc); pWeight.push(w);
+            score[doc] += qw * w;
+            docs.push(doc);
+          });
+        }
+      });
+      docsOf.set(term, docs);
+    });
+    // documents holding every required clause
+    var required = clauses.filter(function (c) { return c.t.required; });
+    var hits = new Int32Array(total), stamp = new Int32Array(total);
+    required.forEach(function (c, ci) {
+      c.expanded.forEach(function (parts, term) {
+        docsOf.get(term).forEach(function (doc) {
+          if (stamp[doc] !== ci + 1) { stamp[doc] = ci + 1; hits[doc]++; }
+        });
+      });
+    });
+    var candidates = [];
+    if (required.length) {
+      var first = required[0];
+      stamp.fill(0);
+      first.expanded.forEach(function (parts, term) {
+        docsOf.get(term).forEach(function (doc) {
+          if (!stamp[doc] && hits[doc] === required.length) { stamp[doc] = 1; candidates.push(doc); }
+        });
+      });
+    }
+    candidates.sort(function (x, y) { return score[y] - score[x] || x - y; });
+    this.candidates = candidates;
+    this.count = candidates.length;
+    this.score = score;
+    this.norm = norm;
+    this.termList = termList;
+    this.postings = { term: pTerm, field: pField, doc: pDoc, weight: pWeight };
+  }
+
+  // Hits start..end-1 ({ref, score}, best first), ranked by lunr.js.
+  Ranking.prototype.slice = function (start, end) {
+    end = Math.min(end, this.count);
+    while (this.results.length < end) this.rankWindow();
+    return this.results.slice(start, end);
+  };
+
+  Ranking.prototype.rankWindow = function () {
+    var c = this.candidates, score = this.score, from = this.position;
+    var to = Math.min(c.length, from + WINDOW);
+    // never cut between documents whose scores differ by rounding only
+    while (to < c.length && score[c[to]] >= score[c[to - 1]] * (1 - 1e-9)) to++;
+    this.results.push.apply(this.results, this.lunrRank(c.slice(from, to)));
+    this.position = to;
+  };
+
+  // lunr.js over an index of the given documents and the query's terms only.
+  Ranking.prototype.lunrRank = function (docs) {
+    if (!docs.length) return [];
+    var fields = this.engine.manifest.fields, p = this.postings, member = new Set(docs);
+    var inverted = this.termList.map(function (term, i) {
+      var posting = { _index: i };
+      fields.forEach(function (f) { posting[f] = {}; });
+      return [term, posting];
+    });
+    var vectors = new Map();
+    for (var i = 0; i < p.doc.length; i++) {
+      var doc = p.doc[i];
+      if (!member.has(doc)) continue;
+      var field = fields[p.field[i]];
+      inverted[p.term[i]][1][field][doc] = {};
+      var key = field + '/' + doc, vector = vectors.get(key);
+      if (!vector) vectors.set(key, vector = []);
+      vector.push(p.term[i], p.weight[i]); // postings run term by term: elements stay sorted
+    }
+    var index = lunr.Index.load({
+      version: lunr.version, fields: fields, pipeline: [], invertedIndex: inverted,
+      fieldVectors: Array.from(vectors.entries())
+    });
+    var terms = this.terms;
+    return index.query(function (q) {
+      terms.forEach(function (t) {
+        q.term(t.term, {
+          usePipeline: false,
+          boost: t.boost,
+          presence: t.required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL,
+          wildcard: t.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
+        });
+      });
+    }).map(function (r) { return { ref: r.ref, score: r.score }; });
+  };
+
+  // Every candidate ranked by lunr.js at once (what the windows add up to; for tests and benchmarks).
+  Ranking.prototype.lunrAll = function () { return this.lunrRank(this.candidates); };
 
   // --- matching text: verification and highlighting -----------------------------------------------
 
@@ -250,23 +426,42 @@
   }
 
   // The normalised text with the index side's joins applied, and for each of its characters the
-  // offset of that character in the original text.
+  // offset of that character in the original text (null when nothing was joined: the same offsets;
+  // normalize keeps every UTF-16 offset).
+  var JOINERS = new RegExp('[\\s' + QUOTE_MARKS + ']+', 'g');
+  var CJK_CHAR = new RegExp('^[' + CJK + ']$');
+
   function compact(text) {
-    var norm = normalize(text), dropped = new Uint8Array(norm.length), m;
-    INDEX_JOIN.lastIndex = 0;
-    while ((m = INDEX_JOIN.exec(norm)) !== null) {
-      for (var i = m.index; i < m.index + m[0].length; i++) dropped[i] = 1;
+    var norm = normalize(text), kept = [], at = 0, m;
+    // INDEX_JOIN's matches, found without its lookbehind (which costs a test at every character)
+    JOINERS.lastIndex = 0;
+    while ((m = JOINERS.exec(norm)) !== null) {
+      var end = m.index + m[0].length;
+      if (m.index > 0 && end < norm.length && CJK_CHAR.test(norm[m.index - 1]) && CJK_CHAR.test(norm[end])) {
+        kept.push(at, m.index);
+        at = end;
+      }
     }
-    var out = '', map = [];
-    for (var j = 0; j < norm.length; j++) {
-      if (!dropped[j]) { out += norm[j]; map.push(j); }
+    if (!kept.length) return { text: norm, map: null };
+    kept.push(at, norm.length);
+    var map = new Int32Array(norm.length), out = [], n = 0;
+    for (var i = 0; i < kept.length; i += 2) {
+      out.push(norm.slice(kept[i], kept[i + 1]));
+      for (var j = kept[i]; j < kept[i + 1]; j++) map[n++] = j;
     }
-    return { text: out, map: map };
+    return { text: out.join(''), map: map };
   }
 
+  // A phrase found in the raw text is in the compacted text too (its characters are CJK, which
+  // normalising leaves alone, and nothing is dropped between adjacent ones): only a miss costs the
+  // full check.
   function recordContains(record, phrases) {
-    var hay = compact([record.title, record.unit || '', record.text, record.extra || ''].join('\n')).text;
-    return phrases.every(function (p) { return hay.indexOf(p) !== -1; });
+    var raw = [record.title, record.unit || '', record.text, record.extra || ''].join('\n'), hay = null;
+    return phrases.every(function (p) {
+      if (raw.indexOf(p) !== -1) return true;
+      if (hay === null) hay = compact(raw).text;
+      return hay.indexOf(p) !== -1;
+    });
   }
 
   // [start, end) ranges in `text` where a needle occurs (a CJK needle that does not occur whole
@@ -277,7 +472,7 @@
       if (!n) return false;
       var found = false, from = 0, at;
       while ((at = norm.indexOf(n, from)) !== -1) {
-        ranges.push([c.map[at], c.map[at + n.length - 1] + 1]);
+        ranges.push(c.map ? [c.map[at], c.map[at + n.length - 1] + 1] : [at, at + n.length]);
         from = at + n.length;
         found = true;
       }
@@ -310,10 +505,25 @@
     parent.appendChild(document.createTextNode(text.slice(pos, to)));
   }
 
+  var SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 130;
+
+  // About SNIPPET_LENGTH characters of the text from a little before the first match, matches
+  // highlighted. The first match is looked up in the raw text first (the usual case: a needle as
+  // written), so that only the snippet's neighbourhood is normalised and searched for highlights.
   function snippet(parent, text, needles) {
-    var ranges = matchRanges(text, needles);
-    var first = ranges.length ? ranges[0][0] : 0;
-    var start = Math.max(0, first - 30), end = Math.min(text.length, start + 130);
+    var first = -1, ranges;
+    needles.forEach(function (n) {
+      var at = text.indexOf(n);
+      if (at !== -1 && (first === -1 || at < first)) first = at;
+    });
+    if (first === -1) {
+      ranges = matchRanges(text, needles);
+      first = ranges.length ? ranges[0][0] : 0;
+    } else {
+      var from = Math.max(0, first - SNIPPET_BEFORE - 20), to = Math.min(text.length, from + SNIPPET_LENGTH + 60);
+      ranges = matchRanges(text.slice(from, to), needles).map(function (r) { return [r[0] + from, r[1] + from]; });
+    }
+    var start = Math.max(0, first - SNIPPET_BEFORE), end = Math.min(text.length, start + SNIPPET_LENGTH);
     if (start > 0) parent.appendChild(document.createTextNode('…'));
     appendHighlighted(parent, text, ranges, start, end);
     if (end < text.length) parent.appendChild(document.createTextNode('…'));
@@ -378,7 +588,7 @@
       if (event.key === 'Escape') { self.input.value = ''; self.run(); }
     });
     this.list.addEventListener('keydown', function (event) { self.moveFocus(event); });
-    this.more.addEventListener('click', function () { self.showMore(); });
+    this.more.addEventListener('click', function () { self.clickMore(); });
     this.run();
   };
 
@@ -393,12 +603,20 @@
     else if (next < links.length) links[next].focus();
   };
 
+  // The address shows the query (to share or reload it). Changed in a task of its own: a history
+  // change costs a few milliseconds (more from file://) that the results need not wait for.
   SearchPage.prototype.updateUrl = function (query) {
-    try {
-      var url = new URL(window.location.href);
-      if (query) url.searchParams.set('q', query); else url.searchParams.delete('q');
-      window.history.replaceState(null, '', url.toString());
-    } catch (e) { /* some file:// setups refuse history changes; the results still show */ }
+    var self = this;
+    this.pendingUrl = query;
+    if (this.urlTimer) return;
+    this.urlTimer = setTimeout(function () {
+      self.urlTimer = null;
+      try {
+        var url = new URL(window.location.href);
+        if (self.pendingUrl) url.searchParams.set('q', self.pendingUrl); else url.searchParams.delete('q');
+        if (url.toString() !== window.location.href) window.history.replaceState(null, '', url.toString());
+      } catch (e) { /* some file:// setups refuse history changes; the results still show */ }
+    }, 0);
   };
 
   SearchPage.prototype.run = function () {
@@ -407,6 +625,7 @@
     var terms = queryTerms(query);
     this.list.textContent = '';
     this.more.hidden = true;
+    this.state = null;
     if (!query.trim()) {
       this.setStatus('输入关键词搜索全部文章：汉字、拼音（如 diandongche）、数字或字母。', 'empty');
       return Promise.resolve();
@@ -416,12 +635,14 @@
       return Promise.resolve();
     }
     this.setStatus('正在搜索…', 'loading');
-    return this.engine.candidates(terms).then(function (hits) {
+    return this.engine.search(terms).then(function (ranking) {
       if (seq !== self.sequence) return;
-      self.state = { query: query, hits: hits, needles: queryNeedles(query), phrases: phrasesToVerify(query),
-                     shown: 0, rejected: 0, verifiedAll: false };
-      return self.verifyAllIfCheap(seq).then(function () {
-        if (seq === self.sequence) return self.showMore();
+      self.state = { query: query, ranking: ranking, needles: queryNeedles(query), phrases: phrasesToVerify(query),
+                     shown: 0, accepted: 0, rejected: 0, verified: -1 };
+      return self.showMore().then(function () {
+        return self.verifyAllIfCheap(seq);
+      }).then(function () {
+        if (seq === self.sequence) self.updateStatus(true);
       });
     }).catch(function (error) {
       if (seq !== self.sequence) return;
@@ -429,50 +650,81 @@
     });
   };
 
+  // Status line: the count (exact once every candidate is checked, "about" while phrases are
+  // checked only on the results shown); the page state stays "loading" until `final`.
+  SearchPage.prototype.updateStatus = function (final) {
+    var state = this.state;
+    var exact = state.verified >= 0, count = exact ? state.verified : state.ranking.count - state.rejected;
+    if (final && count <= 0 && state.accepted === 0) {
+      this.setStatus('没有找到包含“' + state.query.trim() + '”的文章。换个说法，或减少几个字再试。', 'none');
+    } else if (count > 0 || state.accepted > 0) {
+      this.setStatus((exact ? '找到 ' : '约 ') + Math.max(count, state.accepted) + ' 篇文章', final ? 'results' : 'loading');
+    }
+  };
+
   // Every bigram of the query is required, so candidates hold all of them; a phrase of 3+
   // characters must also occur as written. When the candidates' text is cheap to fetch, check all
-  // of them so that the count is exact; otherwise check the ones shown.
+  // of them (after the first page shows) so that the count is exact; otherwise check the ones shown.
   SearchPage.prototype.verifyAllIfCheap = function (seq) {
-    var self = this, state = this.state;
-    if (!state.phrases.length) { state.verifiedAll = true; return Promise.resolve(); }
+    var self = this, state = this.state, ranking = state.ranking;
+    if (!state.phrases.length) { state.verified = ranking.count; return Promise.resolve(); }
     var chunks = {};
-    state.hits.forEach(function (h) { chunks[self.engine.chunkKey(h.ref).key] = true; });
+    ranking.candidates.forEach(function (doc) { chunks[self.engine.chunkKey(doc).key] = true; });
     if (Object.keys(chunks).length > VERIFY_ALL_CHUNKS) return Promise.resolve();
-    return this.engine.records(state.hits.map(function (h) { return h.ref; })).then(function (records) {
+    return this.engine.records(ranking.candidates).then(function (records) {
       if (seq !== self.sequence) return;
-      state.hits = state.hits.filter(function (h, i) { return records[i] && recordContains(records[i], state.phrases); });
-      state.verifiedAll = true;
+      state.verified = records.filter(function (r) { return r && recordContains(r, state.phrases); }).length;
     });
   };
 
+  // The next page of results, shown one by one in rank order as their text arrives: the first
+  // result's store chunk is fetched on its own, so that it shows as early as possible.
   SearchPage.prototype.showMore = function () {
-    var self = this, state = this.state, seq = this.sequence;
-    var page = state.hits.slice(state.shown, state.shown + PAGE_SIZE);
-    return this.engine.records(page.map(function (h) { return h.ref; })).then(function (records) {
+    var self = this, state = this.state, seq = this.sequence, engine = this.engine;
+    var page = state.ranking.slice(state.shown, state.shown + PAGE_SIZE);
+    state.shown += page.length;
+    function show(record) {
       if (seq !== self.sequence) return;
-      records.forEach(function (record) {
-        if (!record || (state.phrases.length && !recordContains(record, state.phrases))) { state.rejected++; return; }
-        self.list.appendChild(renderResult(record, state.needles));
-      });
-      state.shown += page.length;
-      var count = state.hits.length - state.rejected;
-      if (count <= 0) {
-        self.setStatus('没有找到包含“' + state.query.trim() + '”的文章。换个说法，或减少几个字再试。', 'none');
-      } else {
-        self.setStatus((state.verifiedAll ? '找到 ' : '约 ') + count + ' 篇文章', 'results');
-      }
-      self.more.hidden = state.shown >= state.hits.length;
+      if (!record || (state.phrases.length && !recordContains(record, state.phrases))) { state.rejected++; return; }
+      self.list.appendChild(renderResult(record, state.needles));
+      state.accepted++;
+      if (state.accepted === 1) self.updateStatus(false);
+    }
+    var next = 0;
+    function head() {
+      if (next >= page.length || next >= FIRST_ALONE || state.accepted > 0 || seq !== self.sequence) return Promise.resolve();
+      return engine.record(page[next++].ref).then(show).then(head);
+    }
+    return head().then(function () {
+      var pending = page.slice(next).map(function (hit) { return engine.record(hit.ref); });
+      return pending.reduce(function (chain, record) {
+        return chain.then(function () { return record; }).then(show);
+      }, Promise.resolve());
+    }).then(function () {
+      if (seq !== self.sequence) return;
+      self.more.hidden = state.shown >= state.ranking.count;
+      self.updateStatus(state.verified >= 0 || !state.phrases.length);
     });
   };
 
-  window.BulletinSearch = {
+  SearchPage.prototype.clickMore = function () {
+    var self = this, seq = this.sequence;
+    this.root.setAttribute('data-search-state', 'loading');
+    return this.showMore().then(function () { if (seq === self.sequence) self.updateStatus(true); });
+  };
+
+  var api = window.BulletinSearch = {
     normalize: normalize, splitRuns: splitRuns, queryTerms: queryTerms, bucketOf: bucketOf,
-    fnv1a: fnv1a, Engine: Engine
+    fnv1a: fnv1a, lunrIdf: lunrIdf, lunrWeight: lunrWeight, eachPosting: eachPosting, Engine: Engine,
+    page: null // the search page's SearchPage: page.input.value = q; page.run() returns a promise
   };
 
   function init() {
     var root = document.querySelector('[data-search-page]');
-    if (root) new SearchPage(root).start();
+    if (root) {
+      api.page = new SearchPage(root);
+      api.page.start();
+    }
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();

@@ -1,0 +1,138 @@
+"""What each page is made of, as a digest: a page whose digest did not change is not rendered again.
+
+A page's fingerprint covers the data its template shows: for an article page the article itself,
+its issue, unit, tags, people, neighbours and related articles as they appear in links; for a list
+page the entity and the cards of the articles on that page. The global digest covers the site
+config, the theme's files and the renderer's own code, so changing any of them renders every page.
+Pages that summarise the whole site (home, archive, units, tags and people indexes) are always
+rendered: they are few. A theme that shows more than the default theme's templates do can turn
+incremental rendering off (`python build.py --full`).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+
+from ..cache import source_digest
+from .site import ArticleView, IssueView, SiteModel, UnitView
+
+RENDERER_CODE = Path(__file__).resolve().parent
+ALWAYS_RENDERED = frozenset({"home.html", "archive.html", "units.html", "tags.html", "people.html",
+                             "404.html", "search.html"})
+
+
+def _record_digest(record) -> str:
+    """Digest of every field of a content record (cheaper than repr of its whole body)."""
+    digest = hashlib.sha1()
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        digest.update(f"{field.name}\0{value if isinstance(value, str) else repr(value)}\0".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def global_digest(config, theme_chain: list[Path]) -> str:
+    config_text = repr(sorted(dataclasses.asdict(config).items()))
+    code = source_digest(RENDERER_CODE, RENDERER_CODE.parent / "content.py", RENDERER_CODE.parent / "slugs.py")
+    themes = source_digest(*theme_chain)
+    return hashlib.sha1(f"{config_text}\0{code}\0{themes}".encode("utf-8")).hexdigest()
+
+
+class Fingerprints:
+    """Page fingerprints for one site model; pieces shared by many pages are computed once."""
+
+    def __init__(self, model: SiteModel, global_key: str):
+        self.model = model
+        self.global_key = global_key
+        self._cards: dict[int, tuple] = {}
+        self._subtrees: dict[int, tuple] = {}
+
+    def page(self, page) -> str | None:
+        """The page's fingerprint, or None for a page that is always rendered."""
+        if page.template in ALWAYS_RENDERED:
+            return None
+        context = page.context
+        parts: list = [page.url, page.template, page.section]
+        # The older pages of a list show only their articles: the list's own header (counts,
+        # sub-units, the year's issues) is on its first page, so that older pages stay put.
+        first_page = "pager" not in context or context["pager"].number == 1
+        if "article" in context:
+            parts.append(self._article_page(context["article"]))
+        if "issue" in context:
+            parts.append(self._issue_page(context["issue"]))
+        if "year" in context:
+            year = context["year"]
+            parts.append((year.label, year.url))
+            if first_page:
+                parts.append([self._issue_link(i) + (len(i.articles),) for i in year.issues])
+        if "unit" in context:
+            unit = context["unit"]
+            parts.append((unit.name, unit.url, [(a.name, a.url) for a in unit.ancestors()], context.get("scope")))
+            if first_page:
+                parts.append(self._unit_header(unit))
+        if "tag" in context:
+            tag = context["tag"]
+            parts.append((tag.name, tag.url) + ((len(tag.articles),) if first_page else ()))
+        if "person" in context:
+            person = context["person"]
+            parts.append((person.name, person.url) + ((person.roles, len(person.credits)) if first_page else ()))
+        if "pager" in context:
+            pager = context["pager"]
+            parts.append((pager.number, pager.urls, [self._item(item, context) for item in pager.items]))
+        text = repr(parts) + "\0" + self.global_key
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    # --- pieces --------------------------------------------------------------------------------
+
+    def card(self, article: ArticleView) -> tuple:
+        """How an article appears in a list or a link."""
+        key = id(article)
+        card = self._cards.get(key)
+        if card is None:
+            card = (article.url, article.title, article.kicker, article.summary, article.date,
+                    self._issue_link(article.issue),
+                    (article.unit.name, article.unit.url) if article.unit else None,
+                    [(role, [(p.name, p.url) for p in people]) for role, people in article.credits_by_role()])
+            self._cards[key] = card
+        return card
+
+    def _item(self, item, context) -> tuple:
+        if isinstance(item, tuple):  # (article, role) on a person's page
+            return (self.card(item[0]), item[1])
+        unit = context.get("unit")
+        return (self.card(item), unit.is_mentioned_in(item) if unit is not None else None)
+
+    @staticmethod
+    def _issue_link(issue: IssueView | None) -> tuple:
+        return (issue.url, issue.heading) if issue is not None else ()
+
+    def _article_page(self, article: ArticleView) -> tuple:
+        issue = article.issue
+        return (
+            _record_digest(article.article),
+            self.card(article),
+            (issue.meta.number, issue.meta.date, issue.year),
+            [(t.name, t.url) for t in article.tags],
+            [(u.name, u.url) for u in article.mentioned_units],
+            (article.previous.url, article.previous.title) if article.previous else None,
+            (article.next.url, article.next.title) if article.next else None,
+            [self.card(other) for other in article.related],
+        )
+
+    def _issue_page(self, issue: IssueView) -> tuple:
+        meta = issue.meta
+        return (self._issue_link(issue), issue.year, meta.date, meta.date_inferred, meta.date_method,
+                meta.number, meta.title, [self.card(a) for a in issue.articles],
+                self._issue_link(issue.previous), self._issue_link(issue.next))
+
+    def _unit_header(self, unit: UnitView) -> tuple:
+        return (unit.label, unit.count, unit.total_count, unit.all_directory, bool(unit.children),
+                self._subtree(unit))
+
+    def _subtree(self, unit: UnitView) -> tuple:
+        key = id(unit)
+        tree = self._subtrees.get(key)
+        if tree is None:
+            tree = tuple((c.name, c.label, c.url, c.count, c.total_count, self._subtree(c)) for c in unit.children)
+            self._subtrees[key] = tree
+        return tree
