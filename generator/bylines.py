@@ -25,8 +25,8 @@ MAX_NAME_LENGTH = 4
 
 def parse_byline(text: str) -> Byline | None:
     """Parse a whole byline or photo credit; None when `text` is anything else."""
-    if len(text) > MAX_BYLINE_CHARS:
-        return None
+    if len(text) > MAX_BYLINE_CHARS or not _MAY_BE_BYLINE.match(text):
+        return None  # the splitter asks about every line; most start with no role word
     text = re.sub(r"\s+", " ", text.strip())
     rest = text
     is_photo = rest.startswith(PHOTO_MARK)
@@ -58,6 +58,8 @@ def parse_byline(text: str) -> Byline | None:
     return byline if names_in_role else None
 
 
+# A byline starts with a role word, after an optional photo mark: a cheap test before parsing.
+_MAY_BE_BYLINE = re.compile(rf"^[\s{re.escape(PHOTO_MARK)}]*(?:{_ROLE_RE})")
 _TRAILING_START = re.compile(rf"\s(?={PHOTO_MARK}|(?:{_ROLE_RE}) )")
 
 

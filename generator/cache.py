@@ -59,3 +59,48 @@ def file_signature(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (stat.st_mtime_ns, stat.st_size)
+
+
+class Memo:
+    """A function's results kept between builds (names -> slugs, names -> pinyin sort keys).
+
+    Computing them needs pypinyin and jieba, which take longer to load than a rebuild with
+    nothing new should; with the memo loaded, a build only computes names it has not seen."""
+
+    def __init__(self, name: str, version: str):
+        self.name, self.version = name, version
+        self.values: dict = {}
+        self._loaded_from: Path | None = None
+        self._dirty = False
+
+    def get(self, key, compute):
+        value = self.values.get(key)
+        if value is None:
+            value = self.values[key] = compute()
+            self._dirty = True
+        return value
+
+    def load(self, cache_dir: Path | None) -> None:
+        if cache_dir is None:
+            return
+        path = Path(cache_dir) / "memo" / f"{self.name}.pickle"
+        if self._loaded_from != path:
+            self.values.update(load_store(path, self.version))
+            self._loaded_from = path
+
+    def save(self, cache_dir: Path | None) -> None:
+        if cache_dir is not None and self._dirty:
+            save_store(Path(cache_dir) / "memo" / f"{self.name}.pickle", self.version, self.values)
+            self._dirty = False
+
+
+def package_versions(*names: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ",".join(found)

@@ -407,7 +407,11 @@ def load_content(content_dir: Path, cache_dir: Path | None = None) -> ContentSet
     if not content_dir.is_dir():
         return result
     cache_path = Path(cache_dir) / "content" / f"{folder_key(content_dir)}.pickle" if cache_dir else None
-    cached = load_store(cache_path, _content_cache_version()) if cache_path else {}
+    cached = {}
+    if cache_path:
+        # A build loads content twice (the importer, then the renderer): the second time the
+        # store is still in memory.
+        cached = _RECENT_STORES.get(str(cache_path)) or load_store(cache_path, _content_cache_version())
     fresh: dict[str, tuple] = {}
     reparsed = []
 
@@ -451,9 +455,15 @@ def load_content(content_dir: Path, cache_dir: Path | None = None) -> ContentSet
                 continue
             result.articles.append(article)
     _reject_duplicate_positions(result)
-    if cache_path and (reparsed or fresh.keys() != cached.keys()):
-        save_store(cache_path, _content_cache_version(), fresh)
+    if cache_path:
+        if reparsed or fresh.keys() != cached.keys():
+            save_store(cache_path, _content_cache_version(), fresh)
+        _RECENT_STORES.clear()
+        _RECENT_STORES[str(cache_path)] = fresh
     return result
+
+
+_RECENT_STORES: dict[str, dict] = {}
 
 
 def _reject_duplicate_positions(result: ContentSet) -> None:

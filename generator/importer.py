@@ -91,7 +91,8 @@ class _SeedFile:
 
 
 def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None = None,
-                 cache_dir: Path | None = None) -> ImportReport:
+                 cache_dir: Path | None = None, progress=None) -> ImportReport:
+    """Import new and changed seeds; `progress(stage, done, total)` hears about long stages."""
     seeds_dir, content_dir = Path(seeds_dir), Path(content_dir)
     project_root = Path(project_root or Path.cwd())
     report = ImportReport()
@@ -132,7 +133,8 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
 
     started = time.perf_counter()
     split_issues: list[tuple[_SeedFile, SplitIssue]] = []
-    for seed, (outcome, notices) in zip(changed, fork_map(_split_one, changed, min_items=4, chunk=4)):
+    for seed, (outcome, notices) in zip(changed, fork_map(_split_one, changed, min_items=4, chunk=4,
+                                                                progress=_stage_progress(progress, "split"))):
         report.notices.extend(notices)
         if isinstance(outcome, Problem):
             report.problems.append(outcome)
@@ -147,7 +149,8 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
     existing = load_content(content_dir, cache_dir)
     _resolve_run_together_names(split_issues, existing)
     enricher = _Enricher(existing, [issue for _, issue in split_issues], cache_dir)
-    enriched = fork_map(_enrich_one, split_issues, enricher, min_items=4, chunk=2)
+    enriched = fork_map(_enrich_one, split_issues, enricher, min_items=4, chunk=2,
+                        progress=_stage_progress(progress, "enrich"))
     for (seed, _), (files, notices) in zip(split_issues, enriched):
         report.notices.extend(notices)
         _write_issue(content_dir, seed, files, state, report)
@@ -155,6 +158,10 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
     state.save(content_dir)
     report.timings["enrich"] = time.perf_counter() - started
     return report
+
+
+def _stage_progress(progress, stage: str):
+    return (lambda done, total: progress(stage, done, total)) if progress else None
 
 
 def _split_one(_, seed: _SeedFile) -> tuple[tuple[str, SplitIssue] | Problem, list[str]]:

@@ -99,7 +99,7 @@ def run_build(paths: BuildPaths, config: SiteConfig, *, import_only: bool = Fals
               theme_dirs=None, progress=None) -> BuildReport:
     started = time.perf_counter()
     imported = importer.import_seeds(paths.seeds, paths.content, project_root=paths.project_root,
-                                     cache_dir=paths.cache)
+                                     cache_dir=paths.cache, progress=progress)
     report = BuildReport(imported)
     report.stages.update(imported.timings)
     if not import_only:

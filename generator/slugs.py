@@ -7,8 +7,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
+from .cache import Memo, package_versions, source_digest
+
+# Slugs of names seen before, kept between builds: see cache.Memo.
+SLUG_MEMO = Memo("slugs", source_digest(Path(__file__)) + package_versions("pypinyin", "jieba"))
 
 MAX_SLUG_LENGTH = 60
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -27,6 +31,8 @@ def _tokenizer():
 @lru_cache(maxsize=1 << 16)  # the same words recur in thousands of titles and names
 def _word_slug(word: str) -> str:
     if _HAN.search(word):
+        from pypinyin import Style, lazy_pinyin
+
         word = "".join(lazy_pinyin(word, style=Style.NORMAL, errors="default"))
     word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii").lower()
     return _NON_SLUG.sub("-", word).strip("-")
@@ -38,6 +44,10 @@ def slugify(text: str, fallback: str = "item", *, compact: bool = False) -> str:
     `金乡县公安局` -> `jinxiangxian-gonganju`; Latin letters and digits are kept. `compact`
     treats every run of Chinese as one word (person names: `曹梦溪` -> `caomengxi`).
     """
+    return SLUG_MEMO.get((text, fallback, compact), lambda: _slugify(text, fallback, compact))
+
+
+def _slugify(text: str, fallback: str, compact: bool) -> str:
     text = text or ""
     if compact:
         words = re.split(r"(\s+)", text)

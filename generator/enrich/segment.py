@@ -6,21 +6,39 @@ later runs load it in a fraction of a second and keeps test and build output cle
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import pickle
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
 import yaml
+
+from ..cache import package_versions
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE_DIR = PROJECT_ROOT / ".cache" / "jieba"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-_DICT_PATH = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+if TYPE_CHECKING:
+    import jieba
+
+
+def _jieba():
+    # Imported on first use: a rebuild with nothing new to segment never loads jieba.
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _dictionary_path() -> str:
+    spec = importlib.util.find_spec("jieba")
+    return os.path.join(os.path.dirname(spec.origin), "dict.txt")
 
 # Domain words jieba's general dictionary lacks; without them "电信网络诈骗" or "护学岗" are cut
 # into pieces and never match a topic or a search query as a whole.
@@ -42,7 +60,7 @@ def get_jieba() -> jieba.Tokenizer:
 def plain_tokenizer(copy: bool = False) -> jieba.Tokenizer:
     """A tokenizer with jieba's own dictionary only; `copy` when words will be added to it."""
     frequencies, total = _main_dictionary()
-    tokenizer = jieba.Tokenizer()
+    tokenizer = _jieba().Tokenizer()
     tokenizer.tmp_dir = str(CACHE_DIR)
     tokenizer.FREQ = dict(frequencies) if copy else frequencies
     tokenizer.total = total
@@ -51,8 +69,8 @@ def plain_tokenizer(copy: bool = False) -> jieba.Tokenizer:
 
 
 def dictionary_key() -> str:
-    stat = os.stat(_DICT_PATH)
-    return f"{jieba.__version__}-{stat.st_size}-{stat.st_mtime_ns}"
+    stat = os.stat(_dictionary_path())
+    return f"{package_versions('jieba')}-{stat.st_size}-{stat.st_mtime_ns}"
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +79,6 @@ def _main_dictionary() -> tuple[dict[str, int], int]:
 
     jieba's own cache is a marshal file that takes several times longer to load than a pickle
     of the same dictionary, and every build pays for it."""
-    jieba.setLogLevel(logging.WARNING)
     path = CACHE_DIR / f"dictionary-{dictionary_key()}.pickle"
     try:
         with open(path, "rb") as handle:
@@ -69,7 +86,7 @@ def _main_dictionary() -> tuple[dict[str, int], int]:
     except (OSError, EOFError, pickle.UnpicklingError, ValueError):
         pass
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    tokenizer = jieba.Tokenizer()
+    tokenizer = _jieba().Tokenizer()
     tokenizer.tmp_dir = str(CACHE_DIR)
     tokenizer.initialize()
     result = (tokenizer.FREQ, tokenizer.total)
@@ -116,7 +133,7 @@ def word_tags() -> dict[str, str]:
     except (OSError, EOFError, pickle.UnpicklingError, ValueError):
         pass
     tags: dict[str, str] = {}
-    with open(_DICT_PATH, encoding="utf-8") as handle:
+    with open(_dictionary_path(), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
             if len(parts) == 3:

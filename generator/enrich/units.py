@@ -17,7 +17,6 @@ from typing import Iterable
 import yaml
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-from pypinyin import lazy_pinyin
 
 from .segment import domain_vocabulary, get_jieba, word_tags
 
@@ -427,6 +426,8 @@ def _kind_of_suffix(name: str) -> str | None:
 
 
 def _pinyin_key(text: str) -> str:
+    from pypinyin import lazy_pinyin  # loaded only when a hierarchy is sorted
+
     return " ".join(lazy_pinyin(text))
 
 

@@ -21,7 +21,8 @@ from ..search import build_search_files
 from .feeds import atom_feed, robots_txt, sitemap
 from .fingerprints import Fingerprints, global_digest
 from .pages import SEARCH_PAGE, Page, plan_pages, render_page, search_docs
-from .site import SiteModel, build_model
+from ..slugs import SLUG_MEMO
+from .site import PINYIN_MEMO, SiteModel, build_model
 from .theme import has_template, make_environment, static_files, theme_chain
 from .writer import StagedOutput, check_output_dir
 
@@ -79,6 +80,8 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     check_output_dir(output_dir, list(protected), known_output=bool(previous) and output_dir.is_dir())
 
     started = time.perf_counter()
+    SLUG_MEMO.load(cache_dir)
+    PINYIN_MEMO.load(cache_dir)
     model = build_model(content, config, UnitRegistry.default())
     report.issues, report.articles = len(model.issues), len(model.articles)
     chain = theme_chain(config.theme, theme_dirs)
@@ -125,6 +128,8 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
         raise
     if state_path:
         save_store(state_path, RENDER_STATE_VERSION, staged.records)
+    SLUG_MEMO.save(cache_dir)
+    PINYIN_MEMO.save(cache_dir)
     report.timings["write"] = time.perf_counter() - started
     report.files_written, report.files_unchanged = len(written.written), written.unchanged
     report.files_removed = written.removed

@@ -44,7 +44,7 @@ class Fingerprints:
     def __init__(self, model: SiteModel, global_key: str):
         self.model = model
         self.global_key = global_key
-        self._cards: dict[int, tuple] = {}
+        self._cards: dict[int, str] = {}
         self._subtrees: dict[int, tuple] = {}
 
     def page(self, page) -> str | None:
@@ -84,16 +84,16 @@ class Fingerprints:
 
     # --- pieces --------------------------------------------------------------------------------
 
-    def card(self, article: ArticleView) -> tuple:
-        """How an article appears in a list or a link."""
+    def card(self, article: ArticleView) -> str:
+        """How an article appears in a list or a link, as a digest (lists repeat the same cards)."""
         key = id(article)
         card = self._cards.get(key)
         if card is None:
-            card = (article.url, article.title, article.kicker, article.summary, article.date,
-                    self._issue_link(article.issue),
-                    (article.unit.name, article.unit.url) if article.unit else None,
-                    [(role, [(p.name, p.url) for p in people]) for role, people in article.credits_by_role()])
-            self._cards[key] = card
+            shown = (article.url, article.title, article.kicker, article.summary, article.date,
+                     self._issue_link(article.issue),
+                     (article.unit.name, article.unit.url) if article.unit else None,
+                     [(role, [(p.name, p.url) for p in people]) for role, people in article.credits_by_role()])
+            card = self._cards[key] = hashlib.sha1(repr(shown).encode("utf-8")).hexdigest()
         return card
 
     def _item(self, item, context) -> tuple:

@@ -8,10 +8,11 @@ import heapq
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
 
+from ..cache import Memo, package_versions, source_digest
 from ..config import SiteConfig
 from ..enrich.dates import display_date
 from ..content import ContentSet, markdown_to_blocks
@@ -274,15 +275,23 @@ class SiteModel:
 
 # --- ordering helpers --------------------------------------------------------------------------
 
-@lru_cache(maxsize=1 << 16)
+# Sort keys of names seen before, kept between builds (see cache.Memo).
+PINYIN_MEMO = Memo("pinyin", source_digest(Path(__file__)) + package_versions("pypinyin"))
+
+
 def pinyin_key(text: str) -> tuple:
-    return (" ".join(lazy_pinyin(text, style=Style.TONE3)).lower(), text)
+    return (PINYIN_MEMO.get(("key", text), lambda: _pinyin(text, "TONE3").lower()), text)
 
 
 def pinyin_initial(text: str) -> str:
-    syllables = lazy_pinyin(text[:1] or "#", style=Style.FIRST_LETTER)
-    letter = (syllables[0][:1] if syllables else "#").upper()
+    letter = PINYIN_MEMO.get(("initial", text[:1]), lambda: _pinyin(text[:1] or "#", "FIRST_LETTER")[:1].upper())
     return letter if "A" <= letter <= "Z" else "#"
+
+
+def _pinyin(text: str, style: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return " ".join(lazy_pinyin(text, style=getattr(Style, style))) or "#"
 
 
 def issue_sort_key(meta: IssueMeta) -> tuple:

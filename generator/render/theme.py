@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader,
-                    StrictUndefined)
+                    StrictUndefined, pass_context)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_THEME_DIRS = (PROJECT_ROOT / "themes",)
@@ -49,9 +49,28 @@ def make_environment(chain: list[Path], cache_dir: Path | None = None) -> Enviro
     if cache_dir is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
         bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
-    return Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                       bytecode_cache=bytecode_cache)
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=bytecode_cache)
+    env.globals["cached"] = FragmentCache()
+    return env
+
+
+class FragmentCache:
+    """`{% call cached(name, key…) %}…{% endcall %}`: the body is rendered once per key and
+    page depth (`root`) for the whole build; for pieces repeated on many pages, such as an
+    article's card in every list it appears in. The body must depend only on the key and `root`."""
+
+    def __init__(self):
+        self._rendered: dict[tuple, str] = {}
+
+    @pass_context
+    def __call__(self, context, *key, caller):
+        full_key = (context.get("root"), *key)
+        html = self._rendered.get(full_key)
+        if html is None:
+            html = self._rendered[full_key] = caller()
+        return html
 
 
 def has_template(env: Environment, name: str) -> bool:

@@ -316,14 +316,17 @@
       parts.forEach(function (p) {
         var lengths = engine.lengths[p.shard.id], offset = p.shard.offset;
         for (var i = 1; i < p.entry.length; i += 2) {
-          var f = p.entry[i];
-          eachPosting(p.entry[i + 1], function (local, tf) {
+          var f = p.entry[i], list = p.entry[i + 1], local = 0, tf = 1;
+          for (var j = 0; j < list.length; j++) { // eachPosting, inline: this loop is the hot one
+            if (list[j] < 0) { tf = -list[j]; continue; }
+            local += list[j];
             var doc = offset + local;
             var w = lunrWeight(idf, tf, lengths[local * nFields + f], averages[f], boosts[f], k1, b);
             pTerm.push(termIndex); pField.push(f); pDoc.push(doc); pWeight.push(w);
             score[doc] += qw * w;
             docs.push(doc);
-          });
+            tf = 1;
+          }
         }
       });
       docsOf.set(term, docs);
@@ -360,7 +363,7 @@
   // Hits start..end-1 ({ref, score}, best first), ranked by lunr.js.
   Ranking.prototype.slice = function (start, end) {
     end = Math.min(end, this.count);
-    while (this.results.length < end) this.rankWindow();
+    while (this.results.length < end && this.position < this.candidates.length) this.rankWindow();
     return this.results.slice(start, end);
   };
 
@@ -668,9 +671,11 @@
   SearchPage.prototype.verifyAllIfCheap = function (seq) {
     var self = this, state = this.state, ranking = state.ranking;
     if (!state.phrases.length) { state.verified = ranking.count; return Promise.resolve(); }
-    var chunks = {};
-    ranking.candidates.forEach(function (doc) { chunks[self.engine.chunkKey(doc).key] = true; });
-    if (Object.keys(chunks).length > VERIFY_ALL_CHUNKS) return Promise.resolve();
+    var chunks = new Set(), candidates = ranking.candidates;
+    for (var i = 0; i < candidates.length && chunks.size <= VERIFY_ALL_CHUNKS; i++) {
+      chunks.add(this.engine.chunkKey(candidates[i]).key);
+    }
+    if (chunks.size > VERIFY_ALL_CHUNKS) return Promise.resolve();
     return this.engine.records(ranking.candidates).then(function (records) {
       if (seq !== self.sequence) return;
       state.verified = records.filter(function (r) { return r && recordContains(r, state.phrases); }).length;
