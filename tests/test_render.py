@@ -286,6 +286,16 @@ def test_older_pages_of_a_list_never_change_when_articles_arrive(count, size, ar
     for url, items in before.items():
         if url != "t/index.html":
             assert after[url] == items  # an older page keeps its articles and its URL
+
+    def navigation(n):
+        return {p.urls[p.number - 1]: ([(link.label, link.url) for link in p.links], p.next_url, p.page_number)
+                for p in paginate(list(range(n, 0, -1)), "t", size) if p.number > 1}
+
+    old_nav, new_nav = navigation(count), navigation(count + arriving)
+    newest_fixed = max((nav[2] for nav in old_nav.values()), default=0)
+    for url, nav in old_nav.items():
+        if nav[2] + 3 <= newest_fixed:  # only the pages next to the newest end link to new pages
+            assert new_nav[url] == nav
     every = [item for pager in paginate(list(range(count, 0, -1)), "t", size) for item in pager.items]
     assert every == list(range(count, 0, -1))  # nothing lost or repeated, newest first
     for url, items in after.items():

@@ -93,10 +93,10 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     staged = StagedOutput(output_dir, {} if full else previous)
     try:
         started = time.perf_counter()
-        todo: list[tuple[Page, str | None]] = []
+        todo: list[tuple[Page, str]] = []
         for page in pages:
             fingerprint = fingerprints.page(page)
-            if fingerprint is not None and staged.reusable(page.url, fingerprint):
+            if staged.reusable(page.url, fingerprint):
                 staged.keep(page.url)
                 report.pages_reused += 1
             else:

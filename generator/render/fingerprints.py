@@ -4,9 +4,9 @@ A page's fingerprint covers the data its template shows: for an article page the
 its issue, unit, tags, people, neighbours and related articles as they appear in links; for a list
 page the entity and the cards of the articles on that page. The global digest covers the site
 config, the theme's files and the renderer's own code, so changing any of them renders every page.
-Pages that summarise the whole site (home, archive, units, tags and people indexes) are always
-rendered: they are few. A theme that shows more than the default theme's templates do can turn
-incremental rendering off (`python build.py --full`).
+The indexes (home, archive, units, tags, people) cover the site-wide lists they show. A theme
+that shows more than the default theme's templates do can turn incremental rendering off
+(`python build.py --full`).
 """
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from ..cache import source_digest
 from .site import ArticleView, IssueView, SiteModel, UnitView
 
 RENDERER_CODE = Path(__file__).resolve().parent
-ALWAYS_RENDERED = frozenset({"home.html", "archive.html", "units.html", "tags.html", "people.html",
-                             "404.html", "search.html"})
+SITE_INDEXES = ("home.html", "archive.html", "units.html", "tags.html", "people.html")
 
 
 def _record_digest(record) -> str:
@@ -47,10 +46,8 @@ class Fingerprints:
         self._cards: dict[int, str] = {}
         self._subtrees: dict[int, tuple] = {}
 
-    def page(self, page) -> str | None:
-        """The page's fingerprint, or None for a page that is always rendered."""
-        if page.template in ALWAYS_RENDERED:
-            return None
+    def page(self, page) -> str:
+        """The page's fingerprint: a digest of everything its template shows."""
         context = page.context
         parts: list = [page.url, page.template, page.section]
         # The older pages of a list show only their articles: the list's own header (counts,
@@ -78,7 +75,11 @@ class Fingerprints:
             parts.append((person.name, person.url) + ((person.roles, len(person.credits)) if first_page else ()))
         if "pager" in context:
             pager = context["pager"]
-            parts.append((pager.number, pager.urls, [self._item(item, context) for item in pager.items]))
+            parts.append((pager.total > 1, pager.page_number, pager.previous_url, pager.next_url,
+                          [(link.label, link.url, link.current) for link in pager.links],
+                          [self._item(item, context) for item in pager.items]))
+        if page.template in SITE_INDEXES:
+            parts.append(self._site_index(page.template))
         text = repr(parts) + "\0" + self.global_key
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -124,6 +125,24 @@ class Fingerprints:
         return (self._issue_link(issue), issue.year, meta.date, meta.date_inferred, meta.date_method,
                 meta.number, meta.title, [self.card(a) for a in issue.articles],
                 self._issue_link(issue.previous), self._issue_link(issue.next))
+
+    def _site_index(self, template: str) -> tuple:
+        model = self.model
+        if template == "home.html":
+            latest = model.latest_issue
+            lead = latest.articles[0] if latest and latest.articles else None
+            return (self._issue_link(latest), [self.card(a) for a in latest.articles] if latest else [],
+                    (lead.summary, [(c.person.name, c.person.url, c.role) for c in lead.credits]) if lead else None,
+                    [self._issue_link(i) + (len(i.articles),) for i in model.issues[-13:-1]],
+                    [(y.label, y.url, len(y.issues)) for y in model.years])
+        if template == "archive.html":
+            return [(y.label, y.url, [self._issue_link(i) + (len(i.articles),) for i in y.issues]) for y in model.years]
+        if template == "units.html":
+            return (len(model.units), [(u.name, u.label, u.url, u.count, u.total_count, self._subtree(u))
+                                       for u in model.unit_roots])
+        if template == "tags.html":
+            return [(initial, [(t.name, t.url, len(t.articles)) for t in tags]) for initial, tags in model.tag_groups()]
+        return [(p.name, p.url, p.roles, len(p.credits)) for p in model.people]
 
     def _unit_header(self, unit: UnitView) -> tuple:
         return (unit.label, unit.count, unit.total_count, unit.all_directory, bool(unit.children),

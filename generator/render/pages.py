@@ -19,25 +19,62 @@ from .urls import page_url, relative_url, root_prefix
 SEARCH_PAGE = "search.html"
 
 
+PAGER_WINDOW = 2  # older pages linked on each side of the current one
+
+
+@dataclass
+class PagerLink:
+    label: str  # "最新", a page number, or "…" for a gap
+    url: str | None  # None for the current page and for a gap
+    current: bool = False
+
+
 @dataclass
 class Pager:
-    """One page of a paginated list."""
+    """One page of a newest-first list (see `paginate`): the newest page, or older page N.
+
+    Navigation only names pages near this one, by their fixed numbers, so that an older page's
+    navigation stays the same as new articles arrive (and the pages of a long list do not each
+    link every other page)."""
 
     items: list
-    number: int  # 1-based
-    urls: list[str]  # every page of the list, in order
+    number: int  # position, newest first: 1 is the list's index page
+    urls: list[str]  # every page of the list, newest first
 
     @property
     def total(self) -> int:
         return len(self.urls)
 
     @property
+    def page_number(self) -> int | None:
+        """The older page's fixed number (1 holds the oldest articles); None for the newest page."""
+        return None if self.number == 1 else self.total - self.number + 1
+
+    @property
     def previous_url(self) -> str | None:
+        """The page of newer articles."""
         return self.urls[self.number - 2] if self.number > 1 else None
 
     @property
     def next_url(self) -> str | None:
+        """The page of older articles."""
         return self.urls[self.number] if self.number < self.total else None
+
+    @property
+    def links(self) -> list[PagerLink]:
+        older_pages = self.total - 1
+        here = self.page_number if self.page_number is not None else older_pages + 1
+        numbers = [n for n in range(min(older_pages, here + PAGER_WINDOW), max(1, here - PAGER_WINDOW) - 1, -1)]
+        links = [PagerLink("最新", None if self.number == 1 else self.urls[0], self.number == 1)]
+        if numbers and numbers[0] < older_pages:
+            links.append(PagerLink("…", None))
+        for n in numbers:
+            links.append(PagerLink(str(n), None if n == here else self.urls[self.total - n], n == here))
+        if numbers and numbers[-1] > 1:
+            if numbers[-1] > 2:
+                links.append(PagerLink("…", None))
+            links.append(PagerLink("1", self.urls[-1]))
+        return links
 
 
 @dataclass

@@ -21,8 +21,9 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from ..cache import file_signature as _signature
 from ..state import write_atomic
 
 SITE_MARKERS = ("index.html", "404.html")
@@ -30,13 +31,6 @@ SITE_MARKERS = ("index.html", "404.html")
 
 class OutputPathError(ValueError):
     pass
-
-
-def safe_relative(rel: str) -> PurePosixPath:
-    path = PurePosixPath(rel)
-    if path.is_absolute() or ".." in path.parts or not path.parts or "" in path.parts:
-        raise OutputPathError(f"output path must stay inside the output folder: {rel!r}")
-    return path
 
 
 @dataclass(frozen=True)
@@ -72,12 +66,6 @@ def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size)
 
 
 SWAP_SHARE = 0.5  # above this share of changed files, swapping the whole folder is cheaper
@@ -225,7 +213,7 @@ class StagedOutput:
                                          ensure_ascii=False).encode("utf-8"))
         backup = backup_dir(self.output_dir)
         for rel in existing + self.report.removed:
-            saved = backup.joinpath(*safe_relative(rel).parts)
+            saved = backup / _checked(rel)
             saved.parent.mkdir(parents=True, exist_ok=True)
             os.rename(self._old(rel), saved)
         for rel in existing + added:
