@@ -305,7 +305,11 @@ def first_appearance(articles: list["ArticleView"]) -> tuple:
 
 
 def newest_first(article: ArticleView) -> tuple:
-    return (-article.issue.position, article.article.order, article.article.path)
+    key = article.__dict__.get("_newest_first")
+    if key is None:  # issue positions are final before any article is sorted
+        key = article.__dict__["_newest_first"] = (-article.issue.position, article.article.order,
+                                                   article.article.path)
+    return key
 
 
 # --- building the model ------------------------------------------------------------------------
@@ -503,7 +507,6 @@ def _link_related(articles: list[ArticleView], limit: int) -> None:
         bucket.sort(key=newest_first)
         for index, view in enumerate(bucket):
             position[(id(view), key)] = index
-    order = {id(view): newest_first(view) for view in articles}
     for view in articles:
         scores: dict[int, list] = {}
         for key in keys_of[id(view)]:
@@ -519,9 +522,13 @@ def _link_related(articles: list[ArticleView], limit: int) -> None:
                     else:
                         entry[0] += weight
         here_position = view.issue.position
-        ranked = heapq.nsmallest(limit, scores.values(), key=lambda e: (
-            -e[0], abs(e[1].issue.position - here_position), order[id(e[1])]))
-        view.related = [other for _, other in ranked]
+        ranked = heapq.nsmallest(limit, [(-score, abs(other.issue.position - here_position), newest_first(other), other)
+                                         for score, other in scores.values()], key=_without_view)
+        view.related = [entry[-1] for entry in ranked]
+
+
+def _without_view(entry: tuple) -> tuple:
+    return entry[:3]  # (score, distance, newest_first) never ties, so the view is never compared
 
 
 def _build_years(issues: list[IssueView]) -> list[YearView]:
