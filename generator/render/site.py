@@ -198,6 +198,7 @@ class ArticleView(_ShortRepr):
     previous: "ArticleView | None" = None
     next: "ArticleView | None" = None
     related: list["ArticleView"] = field(default_factory=list)
+    sort_key: tuple = ()  # newest first: set once the issue's position is known
 
     @property
     def url(self) -> str:
@@ -305,11 +306,7 @@ def first_appearance(articles: list["ArticleView"]) -> tuple:
 
 
 def newest_first(article: ArticleView) -> tuple:
-    key = article.__dict__.get("_newest_first")
-    if key is None:  # issue positions are final before any article is sorted
-        key = article.__dict__["_newest_first"] = (-article.issue.position, article.article.order,
-                                                   article.article.path)
-    return key
+    return article.sort_key
 
 
 # --- building the model ------------------------------------------------------------------------
@@ -357,7 +354,8 @@ def _build_articles(content: ContentSet, issues: dict[str, IssueView]) -> list[A
                                     lambda path: slugify(path.rsplit("/", 1)[-1].removesuffix(".md")),
                                     reserved=["index"])
         for article in in_issue:
-            view = ArticleView(article, issue, slugs[article.path], summary=first_sentence(article.body))
+            view = ArticleView(article, issue, slugs[article.path], summary=first_sentence(article.body),
+                               sort_key=(-issue.position, article.order, article.path))
             issue.articles.append(view)
         for earlier, later in zip(issue.articles, issue.articles[1:]):
             earlier.next, later.previous = later, earlier
@@ -522,7 +520,7 @@ def _link_related(articles: list[ArticleView], limit: int) -> None:
                     else:
                         entry[0] += weight
         here_position = view.issue.position
-        ranked = heapq.nsmallest(limit, [(-score, abs(other.issue.position - here_position), newest_first(other), other)
+        ranked = heapq.nsmallest(limit, [(-score, abs(other.issue.position - here_position), other.sort_key, other)
                                          for score, other in scores.values()], key=_without_view)
         view.related = [entry[-1] for entry in ranked]
 
