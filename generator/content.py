@@ -466,6 +466,24 @@ def load_content(content_dir: Path, cache_dir: Path | None = None) -> ContentSet
 _RECENT_STORES: dict[str, dict] = {}
 
 
+def remember_parsed(content_dir: Path, cache_dir: Path | None, parsed: dict[str, object]) -> None:
+    """Tell the content cache about files just written and parsed (content-relative path ->
+    Article or IssueMeta), so the next `load_content` in this process does not parse them again."""
+    if not cache_dir or not parsed:
+        return
+    content_dir = Path(content_dir)
+    cache_path = Path(cache_dir) / "content" / f"{folder_key(content_dir)}.pickle"
+    store = _RECENT_STORES.get(str(cache_path))
+    if store is None:
+        store = load_store(cache_path, _content_cache_version())
+    store = dict(store)
+    for rel, value in parsed.items():
+        store[rel] = (file_signature(content_dir / rel), value)
+    save_store(cache_path, _content_cache_version(), store)
+    _RECENT_STORES.clear()
+    _RECENT_STORES[str(cache_path)] = store
+
+
 def _reject_duplicate_positions(result: ContentSet) -> None:
     seen: dict[tuple[str, int], str] = {}
     kept = []

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TextIO
 
 from . import bylines
-from .content import (ISSUE_FILE, ContentSet, blocks_to_markdown, format_article, format_issue,
-                      load_content, markdown_to_blocks)
+from .content import (ISSUE_FILE, ContentError, ContentSet, blocks_to_markdown, format_article, format_issue,
+                      load_content, markdown_to_blocks, parse_article, parse_issue, remember_parsed)
 from .enrich.dates import infer_issue_date, load_sidecar
 from .cache import load_store, save_store
 from .enrich.tags import Tagger, vocabulary_key
@@ -151,11 +151,16 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
     enricher = _Enricher(existing, [issue for _, issue in split_issues], cache_dir)
     enriched = fork_map(_enrich_one, split_issues, enricher, min_items=4, chunk=2,
                         progress=_stage_progress(progress, "enrich"))
-    for (seed, _), (files, notices) in zip(split_issues, enriched):
+    parsed: dict[str, object] = {}
+    for (seed, _), (files, notices, parsed_files) in zip(split_issues, enriched):
         report.notices.extend(notices)
+        written_before = len(report.written)
         _write_issue(content_dir, seed, files, state, report)
+        parsed.update((rel, parsed_files[rel]) for rel in report.written[written_before:] if rel in parsed_files)
         report.imported.append(seed.issue_id)
     state.save(content_dir)
+    # What was just written need not be parsed again by the renderer.
+    remember_parsed(content_dir, cache_dir, parsed)
     report.timings["enrich"] = time.perf_counter() - started
     return report
 
@@ -182,11 +187,22 @@ def _split_one(_, seed: _SeedFile) -> tuple[tuple[str, SplitIssue] | Problem, li
                                           "please report this seed"), notes.notices
 
 
-def _enrich_one(enricher: "_Enricher", item: tuple[_SeedFile, SplitIssue]) -> tuple[dict[str, str], list[str]]:
-    """Every content file of one split issue (in a worker process), and notices about it."""
+def _enrich_one(enricher: "_Enricher", item: tuple[_SeedFile, SplitIssue]
+                ) -> tuple[dict[str, str], list[str], dict[str, object]]:
+    """Every content file of one split issue (in a worker process), notices about it, and the
+    files parsed back as the renderer will read them (articles and the issue's metadata)."""
     notes = ImportReport()
     files = _issue_files(item[0], item[1], enricher, notes)
-    return files, notes.notices
+    parsed: dict[str, object] = {}
+    for rel, text in files.items():
+        try:
+            if rel.endswith("/" + ISSUE_FILE):
+                parsed[rel] = parse_issue(text, rel, item[1].issue_id)
+            else:
+                parsed[rel] = parse_article(text, rel)
+        except ContentError:
+            pass  # the renderer reads it and reports the error
+    return files, notes.notices, parsed
 
 
 def _relative_source(path: Path, project_root: Path) -> str:
