@@ -6,12 +6,11 @@ documented content format, so that the search is still exercised on real text.
 """
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
-from generator.content import format_article, format_issue, markdown_to_blocks
-from generator.model import Article, IssueMeta
+from generator.content import format_article, markdown_to_blocks
+from generator.model import Article
 from generator.search import terms as T
 
 INJECTED_TITLE = "<script>alert('x')</script> 注入标题测试"
@@ -65,3 +64,20 @@ def expected_titles(articles: list[Article], query: str) -> set[str]:
         if all((r.text in phrases) if r.kind == "cjk" else (r.text in words) for r in runs):
             found.add(article.title)
     return found
+
+
+def lunr_py_index(docs):
+    """lunr.py's own index (its builder, not the generator's writer) of `docs`, refs numbered in order."""
+    from lunr.builder import Builder
+
+    from generator.search import indexer
+
+    builder = Builder()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.ref("id")
+    for name, boost in indexer.FIELDS:
+        builder.field(name, boost=boost)
+    for number, doc in enumerate(docs):
+        builder.add({"id": str(number), **indexer.field_terms(doc)})
+    return builder.build()

@@ -167,7 +167,7 @@ def test_a_deleted_content_file_leaves_the_site(project, tmp_path, capsys):
     project.build()
     summary = capsys.readouterr().out
     assert not list(project.public.rglob(page_name))
-    assert f"removed issues/" in summary
+    assert "removed issues/" in summary
     for path in project.public.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".js", ".xml"):
             assert page_name not in path.read_text(encoding="utf-8"), path

@@ -11,6 +11,7 @@ import generator.search as search
 from generator.model import SearchDoc
 from generator.search import indexer
 from generator.search import terms as T
+from tests.search_site import lunr_py_index
 
 
 def doc(url, title, text, date="2024-04", unit=None, tags=(), people=(), subheads=()):
@@ -105,20 +106,6 @@ def shipped_postings(files: dict[str, bytes]) -> dict[tuple[str, str], dict[int,
             for entry in payload:
                 found[(shard, entry[0])] = {entry[i]: indexer.decode(entry[i + 1]) for i in range(1, len(entry), 2)}
     return found
-
-
-def lunr_py_index(docs):
-    from lunr.builder import Builder
-
-    builder = Builder()
-    builder.pipeline.reset()
-    builder.search_pipeline.reset()
-    builder.ref("id")
-    for name, boost in indexer.FIELDS:
-        builder.field(name, boost=boost)
-    for number, d in enumerate(docs):
-        builder.add({"id": str(number), **indexer.field_terms(d)})
-    return builder.build()
 
 
 def test_build_writes_manifest_lengths_buckets_and_store(docs):

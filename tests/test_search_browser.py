@@ -18,6 +18,7 @@ from generator.search import terms as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper module next to this file
 from search_site import INJECTED_TITLE, add_injected_article, expected_titles, import_real_content
+from search_site import lunr_py_index as reference_index
 
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -44,8 +45,6 @@ def site(tmp_path_factory, project_root):
 def lunr_py_index(site):
     """lunr.py's own index (its builder, not the generator's writer) of the site's articles, refs
     numbered as the search data numbers them (shard by shard): what search.js must agree with."""
-    from lunr.builder import Builder
-
     from generator.enrich.units import UnitRegistry
     from generator.render.pages import search_docs
     from generator.render.site import build_model
@@ -55,15 +54,7 @@ def lunr_py_index(site):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(indexer, "SHARD_DOCS", 12)
         ordered = [d for shard in indexer.group_shards(docs).values() for d in shard]
-    builder = Builder()
-    builder.pipeline.reset()
-    builder.search_pipeline.reset()
-    builder.ref("id")
-    for name, boost in indexer.FIELDS:
-        builder.field(name, boost=boost)
-    for number, d in enumerate(ordered):
-        builder.add({"id": str(number), **indexer.field_terms(d)})
-    return builder.build().serialize(), ordered
+    return reference_index(ordered).serialize(), ordered
 
 
 @pytest.fixture

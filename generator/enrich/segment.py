@@ -9,16 +9,13 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-import pickle
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
+from ..cache import load_store, package_versions, save_store
+from ..content import load_yaml
 
-from ..cache import package_versions
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE_DIR = PROJECT_ROOT / ".cache" / "jieba"
@@ -79,28 +76,16 @@ def _main_dictionary() -> tuple[dict[str, int], int]:
 
     jieba's own cache is a marshal file that takes several times longer to load than a pickle
     of the same dictionary, and every build pays for it."""
-    path = CACHE_DIR / f"dictionary-{dictionary_key()}.pickle"
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
-        pass
+    path = CACHE_DIR / "dictionary.pickle"
+    stored = load_store(path, dictionary_key())
+    if stored:
+        return stored["frequencies"], stored["total"]
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     tokenizer = _jieba().Tokenizer()
     tokenizer.tmp_dir = str(CACHE_DIR)
     tokenizer.initialize()
-    result = (tokenizer.FREQ, tokenizer.total)
-    _save_pickle(path, result)
-    return result
-
-
-def _save_pickle(path: Path, value) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # an unwritable cache only costs time
+    save_store(path, dictionary_key(), {"frequencies": tokenizer.FREQ, "total": tokenizer.total})
+    return tokenizer.FREQ, tokenizer.total
 
 
 @lru_cache(maxsize=1)
@@ -110,12 +95,18 @@ def domain_vocabulary() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def load_topics() -> dict[str, tuple[str, ...]]:
+    """generator/data/topics.yml: topic -> the words that trigger it."""
+    data = load_yaml((DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
+    return {str(topic): tuple(str(t) for t in (triggers or ())) for topic, triggers in (data.get("topics") or {}).items()}
+
+
+@lru_cache(maxsize=1)
 def topic_trigger_words() -> tuple[str, ...]:
-    data = yaml.load(Loader=_YAML_LOADER, stream=(DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
     words = set()
-    for topic, triggers in (data.get("topics") or {}).items():
-        words.add(str(topic))
-        words.update(str(t) for t in triggers or ())
+    for topic, triggers in load_topics().items():
+        words.add(topic)
+        words.update(triggers)
     return tuple(sorted(words))
 
 
@@ -126,18 +117,15 @@ def word_tags() -> dict[str, str]:
     Read straight from the dictionary file (jieba.posseg would tag whole texts, far slower than
     looking up the few words the unit and tag rules ask about), and kept as a pickle in .cache/.
     """
-    path = CACHE_DIR / f"word-tags-{dictionary_key()}.pickle"
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
-        pass
-    tags: dict[str, str] = {}
+    path = CACHE_DIR / "word-tags.pickle"
+    tags = load_store(path, dictionary_key())
+    if tags:
+        return tags
     with open(_dictionary_path(), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
             if len(parts) == 3:
                 tags[parts[0]] = parts[2]
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    _save_pickle(path, tags)
+    save_store(path, dictionary_key(), tags)
     return tags

@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-import yaml
-
 from ..parallel import fork_map
-from .segment import DATA_DIR, dictionary_key, get_jieba, word_tags
+from .segment import DATA_DIR, dictionary_key, get_jieba, load_topics, word_tags
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 MIN_TAGS, MAX_TAGS = 3, 8
 MAX_TOPICS = 5
@@ -33,12 +30,6 @@ _TOPIC_TAGS = ("n", "vn", "j", "nz", "l")
 _NOT_TOPIC_TAGS = ("nr", "ns", "nt", "nrt", "nrfg")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 PARALLEL_MIN_DOCUMENTS = 500  # below this, starting worker processes costs more than it saves
-
-
-@lru_cache(maxsize=1)
-def load_topics() -> dict[str, tuple[str, ...]]:
-    data = yaml.load(Loader=_YAML_LOADER, stream=(DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
-    return {str(topic): tuple(str(t) for t in (triggers or ())) for topic, triggers in (data.get("topics") or {}).items()}
 
 
 @lru_cache(maxsize=1)

@@ -14,10 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-import yaml
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-
+from ..content import load_yaml
 from .segment import domain_vocabulary, get_jieba, word_tags
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "units.yml"
@@ -121,7 +118,7 @@ class UnitRegistry:
 
     @classmethod
     def from_yaml(cls, path: Path) -> "UnitRegistry":
-        data = yaml.load(Loader=_YAML_LOADER, stream=Path(path).read_text(encoding="utf-8")) or {}
+        data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
         units: list[Unit] = []
 
         def walk(entries, parent: str | None, where: str) -> None:

@@ -47,10 +47,6 @@ class RenderReport:
     errors: list[str] = field(default_factory=list)  # content files that could not be used
     notices: list[str] = field(default_factory=list)
 
-    @property
-    def files_total(self) -> int:
-        return self.files_written + self.files_unchanged
-
     def print_summary(self, out: TextIO | None = None) -> None:
         out = out or sys.stdout
         print(f"render: {self.issues} issues, {self.articles} articles; {self.pages_rendered} pages rendered, "

@@ -9,7 +9,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from functools import lru_cache
 
 
 from ..cache import Memo, package_versions, source_digest
