@@ -68,6 +68,13 @@ def blocks_to_markdown(blocks: list[Block]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+@lru_cache(maxsize=1 << 15)
+def plain_blocks(body: str) -> tuple[Block, ...]:
+    """`markdown_to_blocks`, kept per body: an import and the search stage of the same build both
+    need every article's plain text."""
+    return tuple(markdown_to_blocks(body))
+
+
 def markdown_to_blocks(body: str) -> list[Block]:
     """Plain-text view of a body: paragraphs and `## ` subheads, escapes removed."""
     blocks = []

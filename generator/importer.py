@@ -20,7 +20,7 @@ from typing import TextIO
 
 from . import bylines
 from .content import (ISSUE_FILE, ContentError, ContentSet, blocks_to_markdown, format_article, format_issue,
-                      load_content, markdown_to_blocks, parse_article, parse_issue, remember_parsed)
+                      load_content, parse_article, parse_issue, plain_blocks, remember_parsed)
 from .enrich.dates import infer_issue_date, load_sidecar
 from .cache import load_store, save_store
 from .enrich.tags import Tagger, vocabulary_key
@@ -422,7 +422,7 @@ class _Enricher:
     def __init__(self, existing: ContentSet, new_issues: list[SplitIssue], cache_dir: Path | None = None):
         self.units = UnitRegistry.default()
         replaced = {issue.issue_id for issue in new_issues}
-        documents = [_plain_text(markdown_to_blocks(a.body)) for a in existing.articles if a.issue not in replaced]
+        documents = [_plain_text(plain_blocks(a.body)) for a in existing.articles if a.issue not in replaced]
         documents += [_plain_text(a.blocks) for issue in new_issues for a in issue.articles]
         # Word counts of the articles imported before are kept in the cache, so that one new
         # issue does not mean segmenting the whole archive again.

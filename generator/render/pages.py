@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment
 
 from ..model import SearchDoc
-from ..content import markdown_to_blocks
+from ..content import plain_blocks
 from .markup import json_for_script, render_body
 from .site import ArticleView, SiteModel
 from .urls import page_url, relative_url, root_prefix
@@ -194,7 +194,7 @@ def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
 def search_docs(model: SiteModel) -> list[SearchDoc]:
     docs = []
     for article in model.articles:
-        blocks = markdown_to_blocks(article.article.body)
+        blocks = plain_blocks(article.article.body)
         docs.append(SearchDoc(
             url=article.url,
             title=article.title,
