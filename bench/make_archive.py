@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.split import split_seed  # noqa: E402
-from generator.text import display_width  # noqa: E402
+from generator.ingest.split import split_seed  # noqa: E402
+from generator.ingest.text import display_width  # noqa: E402
 
 SEEDS_DIR = ROOT / "seeds"
 FIRST_DATE = dt.date(2006, 1, 6)

@@ -99,7 +99,7 @@ def default_queries(public_dir: Path, count: int = QUERY_COUNT) -> list[str]:
     """Queries a reader might type, taken from the site (same site, same queries)."""
     from pypinyin import lazy_pinyin
 
-    from generator.enrich.segment import get_jieba
+    from generator.lang.segment import get_jieba
 
     jieba = get_jieba()
     records = store_records(public_dir)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.model import SearchDoc  # noqa: E402
+from generator.records import SearchDoc  # noqa: E402
 from generator.search import build_search_files  # noqa: E402
 from generator.search import terms as T  # noqa: E402
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from typing import TextIO
 
-from .cache import DEFAULT_CACHE_DIR
+from .caches import DEFAULT_CACHE_DIR
 from .config import ConfigError, load_config
 from .pipeline import BuildPaths, ProgressPrinter, run_build
 from .render.theme import ThemeError
-from .render.writer import OutputPathError
+from .output import OutputPathError
 from .search import SearchSetupError
 from .serve import add_serve_arguments, serve_from_args
 

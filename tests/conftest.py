@@ -18,11 +18,11 @@ def project_root() -> Path:
 @pytest.fixture(scope="session")
 def imported_content(tmp_path_factory) -> Path:
     """content/ as `python build.py import` writes it from the real seeds."""
-    from generator import importer
+    from generator.pipeline import import_seeds
 
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(SEEDS_DIR, root / "seeds")
-    report = importer.import_seeds(root / "seeds", root / "content", project_root=root)
+    report = import_seeds(root / "seeds", root / "content", project_root=root)
     assert not report.problems, report.problems
     return root / "content"
 

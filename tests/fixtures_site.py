@@ -10,8 +10,9 @@ import pytest
 
 from generator.config import SiteConfig
 from generator.content import format_article, format_issue
-from generator.model import Article, IssueMeta
-from generator.render import RenderReport, build_site
+from generator.records import Article, IssueMeta
+from generator.pipeline import build_site
+from generator.report import RenderReport
 
 HOSTILE_TITLE = "标题含</script><b>粗体</b>与&amp;"
 HOSTILE_BODY_TEXT = "<script>alert('x')</script> 与 <img src=x onerror=alert(1)>"

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from generator.content import load_content, markdown_to_blocks
-from generator.model import Article
+from generator.records import Article
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 _SENTENCE = re.compile(r".+?(?:[。！？!?…]+[”’」』）)]*|$)", re.S)
@@ -50,12 +50,12 @@ def summarise_issue(content_dir: Path, issue_id: str) -> list[dict]:
 
 
 def main() -> int:
-    from generator import importer
+    from generator.pipeline import import_seeds
 
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(root / "seeds", Path(tmp) / "seeds")
-        report = importer.import_seeds(Path(tmp) / "seeds", Path(tmp) / "content", project_root=Path(tmp))
+        report = import_seeds(Path(tmp) / "seeds", Path(tmp) / "content", project_root=Path(tmp))
         if report.problems:
             print(*report.problems, sep="\n", file=sys.stderr)
             return 1

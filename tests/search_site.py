@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from generator.content import format_article, markdown_to_blocks
-from generator.model import Article
+from generator.records import Article
 from generator.search import terms as T
 
 INJECTED_TITLE = "<script>alert('x')</script> 注入标题测试"
@@ -18,11 +18,11 @@ INJECTED_TITLE = "<script>alert('x')</script> 注入标题测试"
 
 def import_real_content(seeds_dir: Path, root: Path) -> Path:
     """The real seeds imported by the importer into `root/content`."""
-    from generator import importer
+    from generator.pipeline import import_seeds
 
     content = root / "content"
     shutil.copytree(seeds_dir, root / "seeds")
-    report = importer.import_seeds(root / "seeds", content, project_root=root)
+    report = import_seeds(root / "seeds", content, project_root=root)
     assert not report.problems, report.problems
     return content
 

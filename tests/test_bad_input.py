@@ -30,18 +30,19 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from generator.bylines import parse_byline, split_trailing_byline
+from generator.ingest.bylines import parse_byline, split_trailing_byline
 from generator.config import SiteConfig
 from generator.content import (ContentError, ContentSet, escape_markdown, load_content, markdown_to_blocks,
                                parse_article, parse_issue, unescape_markdown)
-from generator.importer import ImportReport, decode_seed, import_seeds
-from generator.model import Article
+from generator.ingest.decode import decode_seed
+from generator.pipeline import import_seeds
+from generator.records import Article
 from generator.render.feeds import atom_feed
 from generator.render.markup import is_safe_url, render_body
 from generator.render.site import build_model
 from generator.render.theme import make_environment, theme_chain
-from generator.split import SplitError, check_articles, split_seed
-from generator.text import clean_line, non_space
+from generator.ingest.split import SplitError, check_articles, split_seed
+from generator.ingest.text import clean_line, non_space
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT_ROOT / "tests" / "bad_inputs"
@@ -425,7 +426,7 @@ def test_odd_but_readable_seed_imports_with_nothing_lost(seed_build, name):
     issue_id = name[: -len(".txt")]
     assert not _skipped_line(seed_build, name), _skipped_line(seed_build, name)
     assert (seed_build.content / issue_id / "issue.yml").exists()
-    text = decode_seed((seed_build.root / "seeds" / name).read_bytes(), ImportReport(), name)
+    text = decode_seed((seed_build.root / "seeds" / name).read_bytes(), [], name)
     assert_nothing_lost(text, seed_build.loaded, issue_id)
     pages = issue_pages(seed_build, issue_id)
     if IMPORTED[name] is not None:
@@ -888,9 +889,8 @@ def test_garbled_seeds_never_crash_the_splitter_and_nothing_is_lost(text):
 @given(st.binary(max_size=600) | st.builds(lambda text, encoding: text.encode(encoding, errors="replace"),
                                            garbled_seeds(), st.sampled_from(["utf-8", "gb18030", "big5", "utf-16"])))
 def test_any_bytes_decode_to_clean_text_or_a_reported_line(data):
-    report = ImportReport()
     try:
-        text = decode_seed(data, report, "seeds/t.txt")
+        text = decode_seed(data, [], "seeds/t.txt")
     except SplitError as err:
         assert err.line >= 1 and err.reason
         return

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator.enrich.dates import display_date, infer_issue_date, load_sidecar
-from generator.split import split_seed
+from generator.ingest.split import split_seed
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

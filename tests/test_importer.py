@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import importer
+from generator.pipeline import import_seeds
 from generator.content import FRONT_MATTER_KEYS, load_content
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,7 @@ def project(tmp_path):
 
 
 def run_import(project):
-    return importer.import_seeds(project / "seeds", project / "content", project_root=project)
+    return import_seeds(project / "seeds", project / "content", project_root=project)
 
 
 def test_import_writes_articles_and_issue_metadata(project):

@@ -283,7 +283,7 @@ def test_an_output_folder_that_is_not_a_site_is_refused(project, tmp_path, where
 
 def test_a_name_arriving_later_never_takes_a_published_url():
     from generator.render.urls import assign_unique_slugs
-    from generator.slugs import slugify
+    from generator.lang.slugs import slugify
 
     first_seen = {"章策": 0, "张策": 1}  # 章策 was published first; 张策 sorts first (张 < 章)
     before = assign_unique_slugs(["章策"], lambda n: slugify(n, compact=True))
@@ -316,7 +316,7 @@ def test_person_urls_are_stable_when_a_namesake_arrives_in_a_new_issue(project):
 
 
 def test_a_commit_interrupted_halfway_is_rolled_back(project, tmp_path, monkeypatch):
-    from generator.render import writer
+    from generator import output as writer
 
     before = contents(project.public)
     edited = sorted((project.content / SEEDS[0].stem).glob("*.md"))[0]

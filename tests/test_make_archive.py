@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.enrich.dates import load_sidecar
-from generator.split import split_seed
+from generator.ingest.split import split_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,13 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.config import ConfigError, SiteConfig, load_config, parse_config
-from generator.render import build_site
+from generator.pipeline import build_site
 from generator.render.markup import json_for_script, render_body
 from generator.enrich.units import UnitRegistry
 from generator.render.site import build_model
 from generator.render.theme import ThemeError, theme_chain
 from generator.render.urls import assign_unique_slugs, relative_url, root_prefix
-from generator.slugs import slugify
+from generator.lang.slugs import slugify
 from generator.content import load_content
 
 pytest_plugins = ["tests.fixtures_site"]

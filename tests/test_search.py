@@ -8,7 +8,7 @@ import re
 import pytest
 
 import generator.search as search
-from generator.model import SearchDoc
+from generator.records import SearchDoc
 from generator.search import indexer
 from generator.search import terms as T
 from tests.search_site import lunr_py_index

@@ -11,8 +11,8 @@ from pypinyin import lazy_pinyin
 
 from generator.config import SiteConfig
 from generator.content import load_content
-from generator.enrich.segment import get_jieba
-from generator.render import build_site
+from generator.lang.segment import get_jieba
+from generator.pipeline import build_site
 from generator.search import indexer
 from generator.search import terms as T
 
@@ -46,7 +46,7 @@ def lunr_py_index(site):
     """lunr.py's own index (its builder, not the generator's writer) of the site's articles, refs
     numbered as the search data numbers them (shard by shard): what search.js must agree with."""
     from generator.enrich.units import UnitRegistry
-    from generator.render.pages import search_docs
+    from generator.search import search_docs
     from generator.render.site import build_model
 
     public, _ = site

@@ -1,8 +1,8 @@
 """Splitter rules on made-up issues in the raw format (no words of the real seeds needed)."""
 from hypothesis import given, settings, strategies as st
 
-from generator.split import NothingLostError, check_nothing_lost, split_seed
-from generator.text import non_space
+from generator.ingest.split import NothingLostError, check_nothing_lost, split_seed
+from generator.ingest.text import non_space
 
 
 def split(text):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.enrich.tags import MAX_TAGS, MIN_TAGS, Tagger, load_stopwords, load_topics
-from generator.split import split_seed
+from generator.ingest.split import split_seed
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -81,7 +81,7 @@ def test_topic_vocabulary_is_well_formed():
 
 
 def test_jieba_is_quiet_on_import(tmp_path):
-    code = ("from generator.enrich.segment import get_jieba; get_jieba().lcut('民警开展反诈宣传')")
+    code = ("from generator.lang.segment import get_jieba; get_jieba().lcut('民警开展反诈宣传')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parent.parent)
     assert result.returncode == 0, result.stderr

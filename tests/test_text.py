@@ -1,7 +1,7 @@
 """Text normalisation: examples from the seeds and properties that hold for any input."""
 from hypothesis import given, strategies as st
 
-from generator.text import (display_width, ends_sentence, is_cjk, join_wrapped, non_space,
+from generator.ingest.text import (display_width, ends_sentence, is_cjk, join_wrapped, non_space,
                             normalise_paragraph, remove_justification_spaces)
 
 

@@ -1,1 +1,1 @@
-"""Enrichment stage: which police units an article is about, its topic tags, and the issue date."""
+"""Enrich stage: units (units.py), tags (tags.py) and issue dates (dates.py); issues.py runs them."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..parallel import fork_map
-from .segment import DATA_DIR, dictionary_key, get_jieba, load_topics, word_tags
+from ..lang.segment import DATA_DIR, dictionary_key, get_jieba, load_topics, word_tags
 
 
 MIN_TAGS, MAX_TAGS = 3, 8

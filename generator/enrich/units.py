@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..content import load_yaml
-from .segment import domain_vocabulary, get_jieba, word_tags
+from ..lang.segment import domain_vocabulary, get_jieba, word_tags
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "units.yml"
 

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
-from ..cache import source_digest
+from ..caches import source_digest
 from .site import ArticleView, IssueView, SiteModel, UnitView
 
 RENDERER_CODE = Path(__file__).resolve().parent

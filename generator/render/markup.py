@@ -12,7 +12,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from ..slugs import slugify
+from ..lang.slugs import slugify
 
 # Seeds are plain text: anything that looks like HTML, an entity or an autolink must show as
 # written. Images are off too, since an image URL would make the page fetch from the network.

@@ -10,8 +10,6 @@ from typing import Any
 
 from jinja2 import Environment
 
-from ..model import SearchDoc
-from ..content import plain_blocks
 from .markup import json_for_script, render_body
 from .site import ArticleView, SiteModel
 from .urls import page_url, relative_url, root_prefix
@@ -189,21 +187,3 @@ def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
         data["url"] = absolute_url(model, article.url)
         part_of["url"] = absolute_url(model, issue.url)
     return data
-
-
-def search_docs(model: SiteModel) -> list[SearchDoc]:
-    docs = []
-    for article in model.articles:
-        blocks = plain_blocks(article.article.body)
-        docs.append(SearchDoc(
-            url=article.url,
-            title=article.title,
-            issue_label=article.issue.heading,
-            date=article.date,
-            unit=article.unit.name if article.unit else article.article.unit,
-            tags=[t.name for t in article.tags],
-            people=[c.person.name for c in article.credits],
-            subheads=[b.text for b in blocks if b.kind == "subhead"],
-            text="\n".join(b.text for b in blocks if b.kind == "paragraph"),
-        ))
-    return docs

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from ..cache import Memo, package_versions, source_digest
+from ..caches import Memo, package_versions, source_digest
 from ..config import SiteConfig
 from ..enrich.dates import display_date
 from ..content import ContentSet, markdown_to_blocks
-from ..model import Article, IssueMeta
-from ..slugs import slugify
+from ..records import Article, IssueMeta
+from ..lang.slugs import slugify
 from .urls import assign_unique_slugs
 
 ROLES = (("reporters", "记者"), ("correspondents", "通讯员"), ("photographers", "摄"))

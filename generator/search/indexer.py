@@ -44,8 +44,8 @@ from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
-from ..enrich.segment import get_jieba
-from ..model import SearchDoc
+from ..lang.segment import get_jieba
+from ..records import SearchDoc
 from . import terms as T
 
 FORMAT_VERSION = 2
@@ -343,7 +343,7 @@ def _settings_salt() -> bytes:
     import jieba
     import pypinyin
 
-    from ..enrich import segment
+    from ..lang import segment
 
     sources = [Path(__file__), Path(T.__file__), Path(segment.__file__)]
     dictionary = Path(jieba.__file__).with_name("dict.txt").stat()

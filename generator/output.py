@@ -23,8 +23,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import file_signature as _signature
-from ..state import write_atomic
+from .caches import file_signature as _signature
+from .files import write_atomic
 
 SITE_MARKERS = ("index.html", "404.html")
 

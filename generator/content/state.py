@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..files import write_atomic
 
 STATE_FILE = ".import-state.json"
 
@@ -53,11 +54,3 @@ class ImportState:
         }}
         write_atomic(Path(content_dir) / STATE_FILE,
                      (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

@@ -21,7 +21,7 @@ _DANGLING = set("的了在和与及对为将把被等向从给以于并其之或
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    from .enrich.segment import get_jieba
+    from ..lang.segment import get_jieba
 
     return get_jieba()
 

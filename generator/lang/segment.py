@@ -1,27 +1,37 @@
-"""One shared, quiet jieba tokenizer whose dictionary cache lives in the project's .cache/ folder.
+"""One shared, quiet jieba tokenizer whose dictionary cache lives under the build's cache folder.
 
 jieba logs "Building prefix dict ..." to stderr on every fresh process and rebuilds its prefix
-dictionary into the system temp dir; keeping the cache under .cache/jieba (git-ignored) makes
-later runs load it in a fraction of a second and keeps test and build output clean.
+dictionary into the system temp dir; keeping it as a pickle under `<cache-dir>/jieba` makes later
+runs load it in a fraction of a second and keeps test and build output clean. The pipeline says
+which folder (`use_caches`) before anything is segmented; without one nothing is written.
 """
 from __future__ import annotations
 
 import importlib.util
 import logging
 import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import load_store, package_versions, save_store
+from ..caches import load_store, package_versions, save_store
 from ..content import load_yaml
 
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-CACHE_DIR = PROJECT_ROOT / ".cache" / "jieba"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 if TYPE_CHECKING:
     import jieba
+
+
+_cache_dir: Path | None = None  # <cache-dir>/jieba of the build, set by use_caches
+
+
+def use_caches(caches) -> None:
+    """Keep jieba's dictionary under this build's cache folder (a `Caches`). The tokenizer is
+    loaded once per process: a later call changes where nothing is read any more."""
+    global _cache_dir
+    _cache_dir = caches.path("jieba")
 
 
 def _jieba():
@@ -58,7 +68,6 @@ def plain_tokenizer(copy: bool = False) -> jieba.Tokenizer:
     """A tokenizer with jieba's own dictionary only; `copy` when words will be added to it."""
     frequencies, total = _main_dictionary()
     tokenizer = _jieba().Tokenizer()
-    tokenizer.tmp_dir = str(CACHE_DIR)
     tokenizer.FREQ = dict(frequencies) if copy else frequencies
     tokenizer.total = total
     tokenizer.initialized = True
@@ -72,18 +81,18 @@ def dictionary_key() -> str:
 
 @lru_cache(maxsize=1)
 def _main_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's prefix dictionary, read from a pickle in .cache/jieba.
+    """jieba's prefix dictionary, read from a pickle in <cache-dir>/jieba.
 
     jieba's own cache is a marshal file that takes several times longer to load than a pickle
     of the same dictionary, and every build pays for it."""
-    path = CACHE_DIR / "dictionary.pickle"
+    path = _cache_dir / "dictionary.pickle" if _cache_dir else None
     stored = load_store(path, dictionary_key())
     if stored:
         return stored["frequencies"], stored["total"]
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
     tokenizer = _jieba().Tokenizer()
-    tokenizer.tmp_dir = str(CACHE_DIR)
-    tokenizer.initialize()
+    with tempfile.TemporaryDirectory() as scratch:  # jieba writes its own cache file there
+        tokenizer.tmp_dir = scratch
+        tokenizer.initialize()
     save_store(path, dictionary_key(), {"frequencies": tokenizer.FREQ, "total": tokenizer.total})
     return tokenizer.FREQ, tokenizer.total
 
@@ -115,9 +124,9 @@ def word_tags() -> dict[str, str]:
     """Part-of-speech tag of every word in jieba's main dictionary (e.g. 'ns' place, 'v' verb).
 
     Read straight from the dictionary file (jieba.posseg would tag whole texts, far slower than
-    looking up the few words the unit and tag rules ask about), and kept as a pickle in .cache/.
+    looking up the few words the unit and tag rules ask about), and kept as a pickle in the cache.
     """
-    path = CACHE_DIR / "word-tags.pickle"
+    path = _cache_dir / "word-tags.pickle" if _cache_dir else None
     tags = load_store(path, dictionary_key())
     if tags:
         return tags
@@ -126,6 +135,5 @@ def word_tags() -> dict[str, str]:
             parts = line.split()
             if len(parts) == 3:
                 tags[parts[0]] = parts[2]
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
     save_store(path, dictionary_key(), tags)
     return tags

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .model import Byline
+from ..records import Byline
 
 REPORTER_ROLES = ("本报记者", "特约记者", "见习记者", "实习记者", "记者", "实习生",
                   # Traditional-character exports of the same page print the same roles.

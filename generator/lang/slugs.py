@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .cache import Memo, package_versions, source_digest
+from ..caches import Memo, package_versions, source_digest
 
 # Slugs of names seen before, kept between builds: see cache.Memo.
 SLUG_MEMO = Memo("slugs", source_digest(Path(__file__)) + package_versions("pypinyin", "jieba"))
@@ -23,7 +23,7 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def _tokenizer():
     # A private jieba tokenizer with jieba's own dictionary only: the words other stages teach
     # jieba (topics.yml) would move word boundaries, and with them file names and URLs.
-    from .enrich.segment import plain_tokenizer
+    from .segment import plain_tokenizer
 
     return plain_tokenizer()
 

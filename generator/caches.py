@@ -1,8 +1,9 @@
-"""Work done once is kept: small persistent stores under the cache folder (default `.cache/`).
+"""Work done once is kept: every cache of a build lives under one folder (`--cache-dir`).
 
+A build makes one `Caches(cache_dir)` and passes it down; each stage asks it for its stores.
 Every store is one pickle file written atomically and tagged with a format version; a store
-that is missing, from another version or unreadable is simply empty, so deleting `.cache/`
-is always safe and only costs time.
+that is missing, from another version or unreadable is simply empty, so deleting the cache
+folder is always safe and only costs time. `Caches(None)` keeps nothing on disk.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import os
 import pickle
 from pathlib import Path
 
-from .state import write_atomic
+from .files import write_atomic
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE_DIR = PROJECT_ROOT / ".cache"
@@ -23,7 +24,9 @@ def folder_key(path: Path) -> str:
     return hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:12]
 
 
-def load_store(path: Path, version: str) -> dict:
+def load_store(path: Path | None, version: str) -> dict:
+    if path is None:
+        return {}
     try:
         with open(path, "rb") as handle:
             stored_version, data = pickle.load(handle)
@@ -32,11 +35,57 @@ def load_store(path: Path, version: str) -> dict:
     return data if stored_version == version and isinstance(data, dict) else {}
 
 
-def save_store(path: Path, version: str, data: dict) -> None:
+def save_store(path: Path | None, version: str, data: dict) -> None:
+    if path is None:
+        return
     try:
         write_atomic(Path(path), pickle.dumps((version, data), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a cache that cannot be written only makes the next build slower
+
+
+class Caches:
+    """The cache folder of one build (None: nothing is kept between builds).
+
+    Stores that two stages of one build share (the parsed content files, read by the import and
+    by the renderer) stay in memory here, so the second stage does not read them again."""
+
+    def __init__(self, root: Path | None = DEFAULT_CACHE_DIR):
+        self.root = Path(root) if root is not None else None
+        self._in_memory: dict[str, dict] = {}
+
+    def path(self, *parts: str) -> Path | None:
+        """A file or folder of the cache, or None when nothing is cached."""
+        return self.root.joinpath(*parts) if self.root is not None else None
+
+    def folder(self, *parts: str) -> Path | None:
+        path = self.path(*parts)
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def load(self, name: str, version: str) -> dict:
+        """The store `name` (a relative path), from memory if this build saved it already."""
+        key = f"{name}\0{version}"
+        if key in self._in_memory:
+            return self._in_memory[key]
+        return load_store(self.path(name), version)
+
+    def save(self, name: str, version: str, data: dict, *, keep_in_memory: bool = False) -> None:
+        if keep_in_memory:
+            self.remember(name, version, data)
+        save_store(self.path(name), version, data)
+
+    def remember(self, name: str, version: str, data: dict) -> None:
+        """Keep a store in memory for the rest of this build (not written)."""
+        self._in_memory = {k: v for k, v in self._in_memory.items() if not k.startswith(name + "\0")}
+        self._in_memory[f"{name}\0{version}"] = data
+
+    def load_memo(self, memo: "Memo") -> None:
+        memo.load(self.path("memo", f"{memo.name}.pickle"))
+
+    def save_memo(self, memo: "Memo") -> None:
+        memo.save(self.path("memo", f"{memo.name}.pickle"))
 
 
 def source_digest(*paths: Path) -> str:
@@ -80,17 +129,14 @@ class Memo:
             self._dirty = True
         return value
 
-    def load(self, cache_dir: Path | None) -> None:
-        if cache_dir is None:
-            return
-        path = Path(cache_dir) / "memo" / f"{self.name}.pickle"
-        if self._loaded_from != path:
+    def load(self, path: Path | None) -> None:
+        if path is not None and self._loaded_from != path:
             self.values.update(load_store(path, self.version))
             self._loaded_from = path
 
-    def save(self, cache_dir: Path | None) -> None:
-        if cache_dir is not None and self._dirty:
-            save_store(Path(cache_dir) / "memo" / f"{self.name}.pickle", self.version, self.values)
+    def save(self, path: Path | None) -> None:
+        if path is not None and self._dirty:
+            save_store(path, self.version, self.values)
             self._dirty = False
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import bylines as byline_rules
-from .model import Block, Byline, NoiseLine, SplitArticle, SplitIssue
+from ..records import Block, Byline, NoiseLine, SplitArticle, SplitIssue
 from .text import clean_line, display_width, ends_sentence, ends_with_figure_ref, non_space, normalise_heading, normalise_paragraph
 from .titles import generate_title
 

@@ -1,0 +1,168 @@
+"""The whole content tree: every issue folder's issue.yml and article files, parsed and checked.
+
+A bad file is recorded with its file, line and key, and the rest still load; parsed files are
+kept in the cache and parsed again only when their modification time or size changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..caches import Caches, file_signature, folder_key, source_digest
+from ..records import Article, IssueMeta
+from .format import ISSUE_FILE, ContentError, parse_article, parse_issue
+
+
+@dataclass
+class ContentSet:
+    issues: dict[str, IssueMeta] = field(default_factory=dict)
+    articles: list[Article] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+
+    def issue_articles(self, issue_id: str) -> list[Article]:
+        return self._by_issue().get(issue_id, [])
+
+    def _by_issue(self) -> dict[str, list[Article]]:
+        # Grouped once: asking every issue for its articles must not scan the archive each time.
+        key = (id(self.articles), len(self.articles))
+        cached = self.__dict__.get("_grouped")
+        if cached is None or cached[0] != key:
+            grouped: dict[str, list[Article]] = {}
+            for article in self.articles:
+                grouped.setdefault(article.issue, []).append(article)
+            for articles in grouped.values():
+                articles.sort(key=lambda a: (a.order, a.path))
+            cached = self.__dict__["_grouped"] = (key, grouped)
+        return cached[1]
+
+
+@lru_cache(maxsize=1)
+def _content_cache_version() -> str:
+    # Parsed files are only as good as the code that parsed and validated them.
+    here = Path(__file__).resolve().parent
+    return "content-" + source_digest(here / "format.py", here / "store.py", here.parent / "records.py")[:16]
+
+
+def _store_name(content_dir: Path) -> str:
+    return f"content/{folder_key(content_dir)}.pickle"
+
+
+def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
+    """Read every issue folder; a bad file is recorded in `errors` and the rest still load.
+
+    With `caches`, a file whose modification time and size are unchanged since the last
+    load is not parsed again (its article, or its error, comes from the cache)."""
+    content_dir = Path(content_dir)
+    result = ContentSet()
+    if not content_dir.is_dir():
+        return result
+    caches = caches or Caches(None)
+    name = _store_name(content_dir)
+    # A build that imports loads content twice (the importer, then the renderer): the second
+    # time the store is still in memory.
+    cached = caches.load(name, _content_cache_version())
+    fresh: dict[str, tuple] = {}
+    reparsed = []
+
+    def parsed(path: Path, rel: str, parse):
+        signature = file_signature(path)
+        entry = cached.get(rel)
+        if entry is not None and entry[0] == signature:
+            value = entry[1]
+        else:
+            try:
+                value = parse(_read_text(path, rel), rel)
+            except ContentError as err:
+                value = err
+            reparsed.append(rel)
+        fresh[rel] = (signature, value)
+        if isinstance(value, ContentError):
+            raise value
+        return value
+
+    for issue_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        meta_path = issue_dir / ISSUE_FILE
+        rel_meta = f"{issue_dir.name}/{ISSUE_FILE}"
+        meta = IssueMeta(id=issue_dir.name, source="")
+        if meta_path.exists():
+            try:
+                meta = parsed(meta_path, rel_meta, lambda text, rel: parse_issue(text, rel, issue_dir.name))
+            except ContentError as err:
+                result.errors.append(err)
+        result.issues[issue_dir.name] = meta
+        # Hidden names are editors' lock and backup files (`.#x.md`), not articles.
+        for md_path in sorted(p for p in issue_dir.glob("*.md") if not p.name.startswith(".")):
+            rel = f"{issue_dir.name}/{md_path.name}"
+            try:
+                article = parsed(md_path, rel, parse_article)
+            except ContentError as err:
+                result.errors.append(err)
+                continue
+            if article.issue != issue_dir.name:
+                result.errors.append(ContentError(rel, f"issue {article.issue!r} does not match its "
+                                                       f"folder {issue_dir.name!r}", key="issue"))
+                continue
+            result.articles.append(article)
+    _reject_duplicate_positions(result)
+    if reparsed or fresh.keys() != cached.keys():
+        caches.save(name, _content_cache_version(), fresh, keep_in_memory=True)
+    else:
+        caches.remember(name, _content_cache_version(), fresh)
+    return result
+
+
+def remember_parsed(content_dir: Path, caches: Caches | None, parsed: dict[str, object]) -> None:
+    """Tell the content cache about files just written and parsed (content-relative path ->
+    Article or IssueMeta), so the next `load_content` of this build does not parse them again."""
+    if caches is None or not parsed:
+        return
+    content_dir = Path(content_dir)
+    name = _store_name(content_dir)
+    store = dict(caches.load(name, _content_cache_version()))
+    for rel, value in parsed.items():
+        store[rel] = (file_signature(content_dir / rel), value)
+    caches.save(name, _content_cache_version(), store, keep_in_memory=True)
+
+
+def _reject_duplicate_positions(result: ContentSet) -> None:
+    seen: dict[tuple[str, int], str] = {}
+    kept = []
+    for article in sorted(result.articles, key=lambda a: a.path):
+        key = (article.issue, article.order)
+        if key in seen:
+            result.errors.append(ContentError(article.path, f"order {article.order} is already taken by "
+                                                            f"{seen[key]}", key="order"))
+            continue
+        seen[key] = article.path
+        kept.append(article)
+    result.articles = kept
+
+
+MAX_CONTENT_BYTES = 5_000_000  # an article is a few KB; bigger is not an article file
+
+
+def _read_text(path: Path, rel: str) -> str:
+    """The text of one content file; ContentError for anything that is not a readable UTF-8 file
+    inside the content folder (`path` is <content>/<issue>/<file>)."""
+    root = path.parent.parent
+    try:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            # A link out of content/ would publish whatever it points at (and a rebuild could
+            # follow it); content is only what lives in the folder.
+            raise ContentError(rel, f"is a link to {resolved}, outside the content folder; not read")
+        if path.is_dir():
+            raise ContentError(rel, "is a folder, not a file")
+        if path.stat().st_size > MAX_CONTENT_BYTES:
+            raise ContentError(rel, f"{path.stat().st_size / 1e6:.1f} MB, too big for a content file "
+                                    f"(the limit is {MAX_CONTENT_BYTES / 1e6:.0f} MB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(rel, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError(rel, f"not UTF-8 (invalid byte 0x{data[exc.start]:02X}); save the file as UTF-8",
+                           line=line) from None

@@ -1,0 +1,1 @@
+"""Ingest stage: raw seeds -> split issues (decoding, splitting into articles, bylines, titles)."""

@@ -1,0 +1,1 @@
+"""Language helpers several stages share: jieba segmentation (segment.py), pinyin slugs (slugs.py)."""
