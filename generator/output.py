@@ -41,6 +41,7 @@ class OutputRecord:
     digest: str  # sha1 of the bytes
     size: int
     mtime_ns: int
+    dependencies: tuple | None = None  # keys of the views the page read while it rendered
 
 
 @dataclass
@@ -151,6 +152,11 @@ class StagedOutput:
             self._made_dirs.add(folder)
         return target
 
+    def previous_dependencies(self, rel: str) -> tuple | None:
+        """The keys the previous build's page read, or None when it was no rendered page."""
+        record = self.previous.get(rel)
+        return record.dependencies if record is not None else None
+
     def reusable(self, rel: str, fingerprint: str) -> bool:
         """True when the previous build wrote this file from the same inputs and nobody touched it."""
         record = self.previous.get(rel)
@@ -159,11 +165,20 @@ class StagedOutput:
 
     def keep(self, rel: str) -> None:
         """Carry the previous build's file over unchanged (only after `reusable` said so)."""
+        self._claim(rel)
         self.records[rel] = self.previous[rel]
         self._carried.append(rel)
         self.report.unchanged += 1
 
-    def put(self, rel: str, data: bytes, fingerprint: str | None = None) -> None:
+    def _claim(self, rel: str) -> None:
+        # Two outputs of one build at one path (a theme's static/js/lunr.min.js and the search's
+        # own) would silently keep the last one written: that is an error, never a choice.
+        if rel in self.records:
+            raise OutputPathError(f"two files of this build have the same path {rel!r} (a theme file "
+                                  "named like a generated one?); rename one of them")
+
+    def put(self, rel: str, data: bytes, fingerprint: str | None = None, dependencies: tuple | None = None) -> None:
+        self._claim(rel)
         digest = _digest(data)
         old = self._old(rel)
         record = self.previous.get(rel)
@@ -172,7 +187,7 @@ class StagedOutput:
             same = (record.digest == digest and signature == (record.mtime_ns, record.size)
                     if record is not None else signature[1] == len(data) and _read(old) == data)
             if same:
-                self.records[rel] = OutputRecord(fingerprint, digest, signature[1], signature[0])
+                self.records[rel] = OutputRecord(fingerprint, digest, signature[1], signature[0], dependencies)
                 self._carried.append(rel)
                 self.report.unchanged += 1
                 return
@@ -180,7 +195,7 @@ class StagedOutput:
         with open(target, "wb") as handle:
             handle.write(data)
         mtime_ns, size = _signature(target)
-        self.records[rel] = OutputRecord(fingerprint, digest, size, mtime_ns)
+        self.records[rel] = OutputRecord(fingerprint, digest, size, mtime_ns, dependencies)
         self.report.written.append(rel)
 
     def commit(self) -> WriteReport:

@@ -35,7 +35,7 @@ from .output import StagedOutput, check_output_dir
 from .report import BuildReport, ImportReport, RenderReport
 
 STAGES = ("split", "enrich", "content", "load", "model", "render", "search", "commit")
-RENDER_STATE_VERSION = "render-1"
+RENDER_STATE_VERSION = "render-2"
 
 
 @dataclass

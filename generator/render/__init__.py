@@ -1,8 +1,9 @@
 """Render stage: the site model -> pages through a Jinja theme, only those whose inputs changed.
 
 `prepare_site` builds the site model, the template environment and the list of pages;
-`render_pages` renders the pages whose fingerprint changed since the last build (see
-fingerprints.py) into the staged output, carrying the others over; `stage_site_files` adds the
+`render_pages` renders the pages whose fingerprint changed since the last build (what a page
+depends on is recorded while it renders: deps.py, fingerprints.py) into the staged output,
+carrying the others over; `stage_site_files` adds the
 theme's static files, robots.txt, the feed and the sitemap. The pipeline commits the output.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..output import StagedOutput
 from ..parallel import fork_map
 from ..report import RenderReport
 from .feeds import atom_feed, robots_txt, sitemap
+from .deps import recording
 from .fingerprints import Fingerprints, global_digest
 from .pages import SEARCH_PAGE, Page, plan_pages, render_page
 from .site import PINYIN_MEMO, SiteModel, build_model
@@ -57,17 +59,23 @@ def prepare_site(content: ContentSet, config: SiteConfig, caches: Caches, *, the
 
 
 def render_pages(site: Site, output: StagedOutput, report: RenderReport, progress: Progress | None = None) -> None:
+    """Render the pages whose fingerprint changed; carry the others over.
+
+    A page is carried over when the views it read last time (recorded with its output) still
+    give the same fingerprint and its file is untouched."""
     report.issues, report.articles = len(site.model.issues), len(site.model.articles)
-    todo: list[tuple[Page, str]] = []
+    fingerprints = site.fingerprints
+    todo: list[Page] = []
     for page in site.pages:
-        fingerprint = site.fingerprints.page(page)
-        if output.reusable(page.url, fingerprint):
+        keys = output.previous_dependencies(page.url)
+        if keys is not None and output.reusable(page.url, fingerprints.of(page, keys)):
             output.keep(page.url)
             report.pages_reused += 1
         else:
-            todo.append((page, fingerprint))
-    for (page, fingerprint), html in zip(todo, _render_all(site, [p for p, _ in todo], progress)):
-        output.put(page.url, html, fingerprint)
+            todo.append(page)
+    for page, (html, keys) in zip(todo, _render_all(site, todo, progress)):
+        keys = fingerprints.canonical(keys)
+        output.put(page.url, html, fingerprints.of(page, keys), dependencies=keys)
     report.pages_rendered = len(todo)
 
 
@@ -91,12 +99,15 @@ def save_memos(caches: Caches) -> None:
 
 # --- rendering pages, on every core when there are many ----------------------------------------
 
-def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> list[bytes]:
+def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> list[tuple[bytes, tuple]]:
     report = (lambda done, total: progress("render", done, total)) if progress else None
     return fork_map(_render_one, pages, (site.env, site.model), min_items=PARALLEL_MIN_PAGES, chunk=50,
                     progress=report)
 
 
-def _render_one(context: tuple, page: Page) -> bytes:
+def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple]:
+    """One page's bytes and the keys of the views it read (in a worker process, or here)."""
     env, model = context
-    return render_page(env, page, model)
+    with recording() as keys:
+        html = render_page(env, page, model)
+    return html, tuple(keys)

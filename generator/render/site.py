@@ -12,6 +12,7 @@ from pathlib import Path
 
 
 from ..caches import Memo, package_versions, source_digest
+from .deps import INTERNAL, Tracked, _recording, derived, tracked
 from ..config import SiteConfig
 from ..enrich.dates import display_date
 from ..content import ContentSet, markdown_to_blocks
@@ -24,28 +25,39 @@ SUMMARY_LENGTH = 90
 RELATED_WINDOW = 12  # neighbours looked at per shared unit or tag; keeps related O(n)
 
 
-class _ShortRepr:
-    """Views link to each other in cycles; a default dataclass repr would recurse without end."""
+class _View(Tracked):
+    """A view of the site model. Reading it while a page renders records `dep_key` (deps.py).
+
+    Views link to each other in cycles; a default dataclass repr would recurse without end."""
 
     def __repr__(self) -> str:
-        key = getattr(self, "name", None) or getattr(self, "url", None) or getattr(self, "year", "")
-        return f"<{type(self).__name__} {key}>"
+        return f"<{type(self).__name__} {object.__getattribute__(self, 'dep_key')[1]}>"
 
 
 @dataclass(eq=False, repr=False)
-class Credit(_ShortRepr):
+class Credit:
+    """One person credited on an article (part of the article's view, not a view of its own)."""
+
     person: "PersonView"
     role: str
 
+    def __repr__(self) -> str:
+        return f"<Credit {self.role}>"
 
+
+@tracked
 @dataclass(eq=False, repr=False)
-class UnitView(_ShortRepr):
+class UnitView(_View):
     name: str
     slug: str = ""
     parent: "UnitView | None" = None
     children: list["UnitView"] = field(default_factory=list)
     main_articles: list["ArticleView"] = field(default_factory=list)  # the article's own unit
     mention_articles: list["ArticleView"] = field(default_factory=list)  # mentioned in the text
+
+    def __post_init__(self) -> None:
+        fields = self.__dict__  # not through the recording attribute access: no key yet
+        fields["dep_key"] = ("unit", fields["name"])
 
     @property
     def label(self) -> str:
@@ -93,29 +105,31 @@ class UnitView(_ShortRepr):
             out.extend(child.descendants())
         return out
 
+    @derived
     def articles_with_descendants(self) -> list["ArticleView"]:
         # Asked for by every page of a unit's list and the units index; the model is complete
         # before any page is rendered, so the answer is kept.
-        cached = self.__dict__.get("_with_descendants")
-        if cached is not None:
-            return cached
         seen: dict[int, ArticleView] = {}
         for unit in [self, *self.descendants()]:
             for article in unit.articles:
                 seen.setdefault(id(article), article)
-        self.__dict__["_with_descendants"] = sorted(seen.values(), key=newest_first)
-        return self.__dict__["_with_descendants"]
+        return sorted(seen.values(), key=newest_first)
 
     @property
     def total_count(self) -> int:
         return len(self.articles_with_descendants())
 
 
+@tracked
 @dataclass(eq=False, repr=False)
-class TagView(_ShortRepr):
+class TagView(_View):
     name: str
     slug: str = ""
     articles: list["ArticleView"] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        fields = self.__dict__  # not through the recording attribute access: no key yet
+        fields["dep_key"] = ("tag", fields["name"])
 
     @property
     def url(self) -> str:
@@ -130,11 +144,16 @@ class TagView(_ShortRepr):
         return pinyin_initial(self.name)
 
 
+@tracked
 @dataclass(eq=False, repr=False)
-class PersonView(_ShortRepr):
+class PersonView(_View):
     name: str
     slug: str = ""
     credits: list[tuple["ArticleView", str]] = field(default_factory=list)  # (article, role)
+
+    def __post_init__(self) -> None:
+        fields = self.__dict__  # not through the recording attribute access: no key yet
+        fields["dep_key"] = ("person", fields["name"])
 
     @property
     def url(self) -> str:
@@ -149,15 +168,20 @@ class PersonView(_ShortRepr):
         return [role for _, role in ROLES if any(r == role for _, r in self.credits)]
 
 
+@tracked
 @dataclass(eq=False, repr=False)
-class IssueView(_ShortRepr):
+class IssueView(_View):
     meta: IssueMeta
     slug: str
     label: str  # display date, e.g. "2024年4月（推定）"
     articles: list["ArticleView"] = field(default_factory=list)
-    position: int = 0  # chronological: 0 is the oldest
+    position: int = field(default=0, metadata=INTERNAL)  # chronological: 0 is the oldest
     previous: "IssueView | None" = None
     next: "IssueView | None" = None
+
+    def __post_init__(self) -> None:
+        fields = self.__dict__  # not through the recording attribute access: no key yet
+        fields["dep_key"] = ("issue", fields["meta"].id)
 
     @property
     def id(self) -> str:
@@ -184,8 +208,9 @@ class IssueView(_ShortRepr):
         return " · ".join(parts)
 
 
+@tracked
 @dataclass(eq=False, repr=False)
-class ArticleView(_ShortRepr):
+class ArticleView(_View):
     article: Article
     issue: IssueView
     slug: str
@@ -197,7 +222,11 @@ class ArticleView(_ShortRepr):
     previous: "ArticleView | None" = None
     next: "ArticleView | None" = None
     related: list["ArticleView"] = field(default_factory=list)
-    sort_key: tuple = ()  # newest first: set once the issue's position is known
+    sort_key: tuple = field(default=(), metadata=INTERNAL)  # newest first, once positions are known
+
+    def __post_init__(self) -> None:
+        fields = self.__dict__  # not through the recording attribute access: no key yet
+        fields["dep_key"] = ("article", fields["article"].path)
 
     @property
     def url(self) -> str:
@@ -224,10 +253,15 @@ class ArticleView(_ShortRepr):
         return grouped
 
 
+@tracked
 @dataclass(eq=False, repr=False)
-class YearView(_ShortRepr):
+class YearView(_View):
     year: str  # "2024", or "" for issues without a date
     issues: list[IssueView] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        fields = self.__dict__  # not through the recording attribute access: no key yet
+        fields["dep_key"] = ("year", fields["year"])
 
     @property
     def label(self) -> str:
@@ -262,6 +296,23 @@ class SiteModel:
     years: list[YearView]  # newest first
     hierarchy_source: str  # "registry" or "flat"
 
+    def __getattribute__(self, name: str):
+        # Each list of the model is a dependency of its own: a page showing the tag index does
+        # not depend on the list of people.
+        if _recording and name in _MODEL_FIELDS:
+            pair = (("model", ""), name)
+            for found in _recording:
+                found.add(pair)
+        return object.__getattribute__(self, name)
+
+    def views_by_key(self) -> dict:
+        """Every view of the model by its dependency key."""
+        views: dict = {}
+        for group in (self.issues, self.articles, self.units, self.tags, self.people, self.years):
+            for view in group:
+                views[object.__getattribute__(view, "dep_key")] = view
+        return views
+
     @property
     def latest_issue(self) -> IssueView | None:
         return self.issues[-1] if self.issues else None
@@ -271,6 +322,10 @@ class SiteModel:
         for tag in self.tags:
             groups[tag.initial].append(tag)
         return sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))
+
+
+_MODEL_FIELDS = frozenset(("config", "issues", "articles", "units", "unit_roots", "tags", "people", "years",
+                           "hierarchy_source"))
 
 
 # --- ordering helpers --------------------------------------------------------------------------

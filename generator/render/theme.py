@@ -6,6 +6,8 @@ from pathlib import Path
 from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader,
                     StrictUndefined, pass_context)
 
+from .deps import recording, touch
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_THEME_DIRS = (PROJECT_ROOT / "themes",)
 DEFAULT_THEME = "default"
@@ -59,18 +61,23 @@ def make_environment(chain: list[Path], cache_dir: Path | None = None) -> Enviro
 class FragmentCache:
     """`{% call cached(name, key…) %}…{% endcall %}`: the body is rendered once per key and
     page depth (`root`) for the whole build; for pieces repeated on many pages, such as an
-    article's card in every list it appears in. The body must depend only on the key and `root`."""
+    article's card in every list it appears in. The body must depend only on the key, `root`
+    and the views it reads: those are recorded with the fragment and added to every page that
+    uses it (deps.py)."""
 
     def __init__(self):
-        self._rendered: dict[tuple, str] = {}
+        self._rendered: dict[tuple, tuple[str, frozenset]] = {}
 
     @pass_context
     def __call__(self, context, *key, caller):
         full_key = (context.get("root"), *key)
-        html = self._rendered.get(full_key)
-        if html is None:
-            html = self._rendered[full_key] = caller()
-        return html
+        kept = self._rendered.get(full_key)
+        if kept is None:
+            with recording() as keys:
+                html = caller()
+            kept = self._rendered[full_key] = (html, frozenset(keys))
+        touch(kept[1])
+        return kept[0]
 
 
 def has_template(env: Environment, name: str) -> bool:

@@ -1,0 +1,163 @@
+"""Dependencies recorded while rendering, as Lektor records the sources a build touches.
+
+Every view of the site model (render/site.py) is `Tracked`: reading one of its fields while a
+page renders adds `(view key, field)` — `(("unit", "市公安局"), "name")`, `(("model", "tags"),
+…)` — to what that page depends on. Nothing is copied by hand from the templates: whatever a
+template, a macro or the renderer's own code reads is what the page depends on, so any theme
+builds incrementally and correctly.
+
+A dependency's digest is the value of that field now (the content record it holds, a scalar, or
+the keys of the views it links to). A page's fingerprint is the digest of its own identity (URL,
+template, pager), the global digest (config, theme files, renderer code, package versions) and
+the digests of its dependencies. On the next build a page is reused only when the dependencies
+recorded last time still give the same fingerprint.
+
+Values computed once and kept count as a whole: a `derived` method (a unit's articles with its
+sub-units') by its result, a cached fragment (an article's card) by the dependencies recorded
+while it was rendered, added to every page that uses it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+from contextlib import contextmanager
+
+# The dependency sets of the renderings in progress, innermost last (a fragment inside a page).
+_recording: list[set] = []
+
+
+@contextmanager
+def recording():
+    """Collect every (view key, attribute) read inside the block (nested blocks add to both)."""
+    keys: set = set()
+    _recording.append(keys)
+    try:
+        yield keys
+    finally:
+        _recording.pop()
+
+
+@contextmanager
+def not_recording():
+    """Reads inside the block are nobody's dependency (a kept value is one as a whole)."""
+    saved = _recording[:]
+    _recording.clear()
+    try:
+        yield
+    finally:
+        _recording[:] = saved
+
+
+def touch(keys) -> None:
+    """Add dependencies read elsewhere (a cached fragment) to the renderings in progress."""
+    for found in _recording:
+        found.update(keys)
+
+
+INTERNAL = {"internal": True}  # field metadata: the model's own bookkeeping, never shown by a page
+
+
+class Tracked:
+    """A view whose field reads are recorded as `(dep_key, field name)` while a page renders.
+
+    Properties and plain methods are not recorded themselves: the fields they read are. `derived`
+    methods are recorded by name, their result counting as a whole."""
+
+    __slots__ = ()
+    _recorded_names: frozenset = frozenset()
+
+    def __getattribute__(self, name: str):
+        if _recording and name in object.__getattribute__(self, "_recorded_names"):
+            pair = (object.__getattribute__(self, "dep_key"), name)
+            for found in _recording:
+                found.add(pair)
+        return object.__getattribute__(self, name)
+
+
+def tracked(cls):
+    """Class decorator (above @dataclass): which attributes of the view are dependencies."""
+    names = {f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    names |= {name for name in dir(cls) if getattr(getattr(cls, name, None), "derived", False)}
+    cls._recorded_names = frozenset(names)
+    return cls
+
+
+def derived(method):
+    """A view method whose result is computed once per build and kept; a page that asks for it
+    depends on the result (a list of views, say), not on how it was computed."""
+    attribute = "_derived_" + method.__name__
+
+    @functools.wraps(method)
+    def wrapper(self):
+        fields = object.__getattribute__(self, "__dict__")
+        if attribute not in fields:
+            with not_recording():
+                fields[attribute] = method(self)
+        return fields[attribute]
+
+    wrapper.derived = True
+    return wrapper
+
+
+# --- digests -----------------------------------------------------------------------------------
+
+def value_text(value) -> str:
+    """A stable text of a field's value: views by their key, everything else by its repr (the
+    content records are dataclasses of text, numbers and lists: their repr is stable)."""
+    if isinstance(value, Tracked):
+        return repr(object.__getattribute__(value, "dep_key"))
+    if isinstance(value, (list, tuple)):
+        if not any(isinstance(item, (Tracked, list, tuple)) or _holds_views(item) for item in value):
+            return repr(value)
+        return "[" + ",".join(value_text(item) for item in value) + "]"
+    if _holds_views(value):  # a small record linking views (a credit: person and role)
+        return type(value).__name__ + "(" + ",".join(
+            f"{f.name}={value_text(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
+    return repr(value)
+
+
+def _holds_views(value) -> bool:
+    return (dataclasses.is_dataclass(value) and not isinstance(value, type)
+            and any(isinstance(getattr(value, f.name), Tracked) for f in dataclasses.fields(value)))
+
+
+GONE = "gone"  # the digest of a dependency whose view is no longer in the model
+
+
+class Digests:
+    """The digest of every dependency `(view key, attribute)` of one site model, computed when
+    first asked for: the attribute's value, linked views counting by their keys."""
+
+    def __init__(self, views_by_key: dict, model):
+        self._views = views_by_key
+        self._model = model
+        self._digests: dict = {}
+        self._entries: dict = {}  # dependency -> its part of a fingerprint
+
+    def of(self, dependency) -> str:
+        digest = self._digests.get(dependency)
+        if digest is None:
+            key, name = dependency
+            holder = self._model if key[0] == "model" else self._views.get(key)
+            if holder is None:
+                digest = GONE
+            else:
+                value = object.__getattribute__(holder, name)
+                if callable(value):  # a derived method
+                    with not_recording():
+                        value = value()
+                digest = hashlib.sha1(value_text(value).encode("utf-8", "surrogatepass")).hexdigest()
+            self._digests[dependency] = digest
+        return digest
+
+    def fingerprint(self, identity: str, dependencies: tuple) -> str:
+        """`dependencies` sorted (as `Fingerprints.canonical` keeps them)."""
+        entries = self._entries
+        parts = [identity.encode("utf-8")]
+        for dependency in dependencies:
+            entry = entries.get(dependency)
+            if entry is None:
+                entry = entries[dependency] = (repr(dependency) + "=" + self.of(dependency)).encode("utf-8")
+            parts.append(entry)
+        return hashlib.sha1(b"\0".join(parts)).hexdigest()

@@ -1,0 +1,135 @@
+"""Recorded dependencies (generator/render/deps.py): a page the next build would carry over must
+have exactly the bytes a fresh render gives.
+
+Each example edits one field of one article or issue of a made-up site, then asks, for every
+page: with the dependencies recorded when the page was rendered before the edit, is its
+fingerprint unchanged? If so, the incremental build reuses the old file, so a fresh render of the
+edited site must give the same bytes. A dependency the recording missed fails here.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.caches import Caches
+from generator.config import SiteConfig
+from generator.content import ContentSet, load_content
+from generator import render
+from generator.render.deps import recording
+from generator.render.pages import render_page
+from tests.fixtures_site import PEOPLE, TAGS, UNITS, write_sample_content
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> ContentSet:
+    root = tmp_path_factory.mktemp("deps")
+    write_sample_content(root / "content")
+    return load_content(root / "content")
+
+
+def render_everything(content: ContentSet, config: SiteConfig) -> tuple[render.Site, dict[str, tuple[bytes, tuple]]]:
+    site = render.prepare_site(content, config, Caches(None))
+    pages = {}
+    for page in site.pages:
+        with recording() as keys:
+            html = render_page(site.env, page, site.model)
+        pages[page.url] = (html, site.fingerprints.canonical(keys))
+    return site, pages
+
+
+TEXT = st.sampled_from(["新标题", "巡逻防控", "第9篇 反诈工作取得新成效", "", "市公安局", "张伟"])
+ARTICLE_EDITS = {
+    "title": st.sampled_from(["改过的标题", "第1篇 反诈工作取得新成效"]),
+    "kicker": st.sampled_from([None, "市公安局", "新的引题"]),
+    "unit": st.sampled_from([None, *UNITS, "邹城市公安局"]),
+    "units": st.lists(st.sampled_from(UNITS), max_size=3, unique=True),
+    "tags": st.lists(st.sampled_from([*TAGS, "新话题"]), max_size=3, unique=True),
+    "reporters": st.lists(st.sampled_from([*PEOPLE, "新记者"]), max_size=2, unique=True),
+    "correspondents": st.lists(st.sampled_from(PEOPLE), max_size=2, unique=True),
+    "photographers": st.lists(st.sampled_from(PEOPLE), max_size=1),
+    "date": st.sampled_from([None, "2024-05", "2024-05-02"]),
+    "body": st.sampled_from(["全新的正文。第二句。\n", "## 小标题\n\n正文改了。\n", "市公安局开展反诈宣传。\n"]),
+    "kind": st.sampled_from(["article", "brief", "photo"]),
+    "order": st.integers(min_value=1, max_value=12),
+    "title_generated": st.booleans(),
+}
+ISSUE_EDITS = {
+    "date": st.sampled_from([None, "2022-01", "2024-04-20", "2025"]),
+    "date_inferred": st.booleans(),
+    "date_method": st.sampled_from([None, "另一种推定"]),
+    "number": st.sampled_from([None, 7, 1234]),
+    "title": st.sampled_from([None, "特刊"]),
+}
+
+
+@st.composite
+def edits(draw):
+    if draw(st.booleans()):
+        field = draw(st.sampled_from(sorted(ARTICLE_EDITS)))
+        return ("article", draw(st.integers(min_value=0, max_value=35)), field, draw(ARTICLE_EDITS[field]))
+    field = draw(st.sampled_from(sorted(ISSUE_EDITS)))
+    return ("issue", draw(st.integers(min_value=0, max_value=3)), field, draw(ISSUE_EDITS[field]))
+
+
+def edited(content: ContentSet, edit) -> ContentSet:
+    kind, index, field, value = edit
+    issues = dict(content.issues)
+    articles = list(content.articles)
+    if kind == "article":
+        articles[index] = dataclasses.replace(articles[index], **{field: value})
+        if field == "order":  # two articles at one position are a content error, not a render case
+            taken = {(a.issue, a.order) for i, a in enumerate(articles) if i != index}
+            if (articles[index].issue, value) in taken:
+                articles[index] = dataclasses.replace(articles[index], order=100 + index)
+    else:
+        issue_id = sorted(issues)[index]
+        issues[issue_id] = dataclasses.replace(issues[issue_id], **{field: value})
+    return ContentSet(issues=issues, articles=articles, errors=[])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(edit=edits())
+def test_a_page_carried_over_has_the_bytes_a_fresh_render_gives(sample, edit):
+    config = SiteConfig(page_size=4)
+    before_site, before = render_everything(sample, config)
+    before_prints = {url: before_site.fingerprints.of(page, before[url][1]) for url, page in
+                     ((p.url, p) for p in before_site.pages)}
+    after_site, after = render_everything(edited(sample, edit), config)
+    reused = 0
+    for page in after_site.pages:
+        if page.url not in before:
+            continue
+        if after_site.fingerprints.of(page, before[page.url][1]) == before_prints[page.url]:
+            reused += 1
+            assert after[page.url][0] == before[page.url][0], (
+                f"{page.url} would be carried over after {edit}, but its bytes changed")
+    assert reused > 0 or not before  # an edit of one field leaves some pages alone
+
+
+def test_every_page_records_what_it_reads(sample):
+    site, pages = render_everything(sample, SiteConfig(page_size=4))
+    article_page = next(url for url in pages if url.endswith(".html") and "/" in url and url.startswith("issues/")
+                        and not url.endswith("index.html"))
+    recorded = pages[article_page][1]
+    fields = {name for (_, name) in recorded}
+    assert {"article", "tags", "credits"} <= fields
+    assert any(key[0] == "unit" for key, _ in recorded)
+    home = pages["index.html"][1]
+    assert ((("model", ""), "issues")) in home
+
+
+def test_a_changed_template_changes_every_fingerprint(tmp_path, sample):
+    from generator.render.fingerprints import global_digest
+    from generator.render.theme import theme_chain
+
+    theme = tmp_path / "themes" / "mine" / "templates"
+    theme.mkdir(parents=True)
+    chain = theme_chain("default")
+    first = global_digest(SiteConfig(), chain)
+    (theme / "base.html").write_text("{% extends 'default/base.html' %}", encoding="utf-8")
+    assert global_digest(SiteConfig(), [Path(theme.parent), *chain]) != first
