@@ -30,6 +30,8 @@ def _add_path_options(parser: argparse.ArgumentParser, *, defaults: bool = True)
                         help="folder of Markdown content, the editable source of truth (default: content/)")
     parser.add_argument("--output", type=Path, default=default(PROJECT_ROOT / "public"),
                         help="folder the site is written to (default: public/)")
+    parser.add_argument("--cache-dir", dest="cache_dir", type=Path, default=default(DEFAULT_CACHE_DIR),
+                        help="folder for every build cache (default: .cache/; safe to delete)")
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
@@ -42,8 +44,6 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
                         help="absolute URL the site is published at; enables feed.xml and sitemap.xml")
     parser.add_argument("--full", action="store_true", default=argparse.SUPPRESS,
                         help="render every page, even those whose inputs did not change")
-    parser.add_argument("--cache-dir", dest="cache_dir", type=Path, default=argparse.SUPPRESS,
-                        help="folder for build caches (default: .cache/; safe to delete)")
     parser.add_argument("--report-json", dest="report_json", type=Path, default=argparse.SUPPRESS,
                         help="also write the build summary and stage timings as JSON to this file")
 
@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _paths(args) -> BuildPaths:
     return BuildPaths(seeds=args.seeds, content=args.content, output=args.output,
-                      cache=getattr(args, "cache_dir", DEFAULT_CACHE_DIR), project_root=PROJECT_ROOT)
+                      cache=args.cache_dir, project_root=PROJECT_ROOT)
 
 
 def _config(args):

@@ -87,7 +87,7 @@ def test_gb18030_seed_is_converted_and_noted(project):
 
 def test_command_line_import_with_other_folders(project):
     result = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "import", "--seeds",
-                             str(project / "seeds"), "--content", str(project / "out")],
+                             str(project / "seeds"), "--content", str(project / "out"), "--cache-dir", str(project / "cache")],
                             capture_output=True, text=True, cwd=project)
     assert result.returncode == 0, result.stderr
     assert "1 issue(s) imported" in result.stdout
