@@ -116,6 +116,13 @@ def recover(output_dir: Path) -> None:
     shutil.rmtree(backup_dir(output_dir), ignore_errors=True)
 
 
+def tidy(output_dir: Path) -> None:
+    """What a killed build left beside the output: an interrupted commit is rolled back and the
+    staging folder removed."""
+    recover(output_dir)
+    shutil.rmtree(staging_dir(Path(output_dir)), ignore_errors=True)
+
+
 def _unlink(path: Path) -> None:
     try:
         path.unlink()

@@ -96,6 +96,16 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     state_name = f"render/{folder_key(output_dir)}.pickle"
     previous = caches.load(state_name, RENDER_STATE_VERSION)
     check_output_dir(output_dir, list(protected), known_output=bool(previous) and output_dir.is_dir())
+    inputs = render.inputs_digest(content, config, theme_dirs)
+    last = caches.load(state_name + ".inputs", RENDER_STATE_VERSION)
+    if (not full and inputs is not None and last.get("inputs") == inputs
+            and render.output_intact(output_dir, previous)):
+        # Nothing the site is made of changed since the last build, and its output is as that
+        # build left it: every page and file stands.
+        report.issues, report.articles = last["issues"], last["articles"]
+        report.pages_reused, report.files_unchanged = last["pages"], len(previous)
+        report.notices.extend(last["notices"])
+        return report
     with clock.stage("model"):
         site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs)
     output = StagedOutput(output_dir, {} if full else previous)
@@ -111,6 +121,10 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
         output.abort()
         raise
     caches.save(state_name, RENDER_STATE_VERSION, output.records)
+    caches.save(state_name + ".inputs", RENDER_STATE_VERSION, {
+        "inputs": inputs, "issues": report.issues,
+        "articles": report.articles, "pages": report.pages_rendered + report.pages_reused,
+        "notices": list(report.notices)})
     render.save_memos(caches)
     report.files_written, report.files_unchanged = len(written.written), written.unchanged
     report.files_removed = written.removed

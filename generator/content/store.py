@@ -5,6 +5,7 @@ kept in the cache and parsed again only when their modification time or size cha
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,8 @@ class ContentSet:
     issues: dict[str, IssueMeta] = field(default_factory=dict)
     articles: list[Article] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    # Digest of every file's path, modification time and size: equal signatures, same content.
+    signature: str | None = None
 
     def issue_articles(self, issue_id: str) -> list[Article]:
         return self._by_issue().get(issue_id, [])
@@ -105,6 +108,7 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
                 continue
             result.articles.append(article)
     _reject_duplicate_positions(result)
+    result.signature = hashlib.sha1(repr(sorted((rel, entry[0]) for rel, entry in fresh.items())).encode()).hexdigest()
     if reparsed or fresh.keys() != cached.keys():
         caches.save(name, _content_cache_version(), fresh, keep_in_memory=True)
     else:

@@ -8,18 +8,20 @@ theme's static files, robots.txt, the feed and the sitemap. The pipeline commits
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from jinja2 import Environment
 
-from ..caches import Caches
+from ..caches import Caches, file_signature, source_digest
 from ..config import SiteConfig
 from ..content import ContentSet
 from ..enrich.units import UnitRegistry
 from ..lang.slugs import SLUG_MEMO
-from ..output import StagedOutput
+from ..output import StagedOutput, tidy
 from ..parallel import fork_map
 from ..report import RenderReport
 from .feeds import atom_feed, robots_txt, sitemap
@@ -90,6 +92,41 @@ def stage_site_files(site: Site, output: StagedOutput, report: RenderReport) -> 
     else:
         report.notices.append("no base URL (--base-url or base_url in site.yml): "
                               "Atom feed and sitemap.xml skipped")
+
+
+def inputs_digest(content: ContentSet, config: SiteConfig, theme_dirs=None) -> str | None:
+    """Everything the site is made of, as one digest: the content files (paths, times, sizes),
+    the config, the theme, the renderer's code and packages (global_digest), the search code and
+    the enrichment data the model reads (unit registry). None when the content has no signature."""
+    if content.signature is None:
+        return None
+    chain = theme_chain(config.theme, theme_dirs)
+    here = Path(__file__).resolve().parent.parent
+    code = source_digest(here / "search", here / "data", here / "enrich" / "units.py", here / "pipeline.py",
+                         here / "output.py")
+    from ..search import LUNR_SOURCE  # the search's own lunr.js is copied into the site
+
+    parts = (content.signature, global_digest(config, chain), code, file_signature(LUNR_SOURCE))
+    return hashlib.sha1("\0".join(map(str, parts)).encode()).hexdigest()
+
+
+def output_intact(output_dir: Path, records: dict) -> bool:
+    """True when the output folder holds exactly the files of `records`, each as it was written."""
+    if not records:
+        return False
+    tidy(output_dir)  # a commit killed halfway is rolled back first, a staging folder removed
+    root = str(output_dir)
+    prefix = len(root) + 1
+    found = 0
+    for folder, _, files in os.walk(root):
+        base = folder[prefix:].replace(os.sep, "/")
+        for name in files:
+            rel = f"{base}/{name}" if base else name
+            record = records.get(rel)
+            if record is None or file_signature(os.path.join(folder, name)) != (record.mtime_ns, record.size):
+                return False
+            found += 1
+    return found == len(records)
 
 
 def save_memos(caches: Caches) -> None:
