@@ -42,8 +42,6 @@ from functools import lru_cache
 from math import log
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
-
 from ..lang.segment import get_jieba
 from ..records import SearchDoc
 from . import terms as T
@@ -89,6 +87,8 @@ def _name_terms(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)
 def _pinyin_term(word: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin  # loaded only when a document is indexed (not in a cached build)
+
     return tuple(T.pinyin_terms([word], lambda w: lazy_pinyin(w, errors="ignore")))
 
 
