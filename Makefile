@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test setup browser bench clean
+.PHONY: site test setup browser bench bench-peers clean
 
 site: setup
 	$(PYTHON) build.py
@@ -30,8 +30,17 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-bench: setup browser
+# The peers of bench/peers.py (Hugo, Pagefind, Pelican) are installed here only.
+bench: setup browser $(VENV)/.peers-installed
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/peers.py
+
+bench-peers: setup $(VENV)/.peers-installed
+	$(PYTHON) bench/peers.py
+
+$(VENV)/.peers-installed: bench/requirements-peers.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-peers.txt
+	touch $@
 
 clean:
 	rm -rf $(VENV) node_modules public .cache
