@@ -15,7 +15,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import yaml
 
 from generator.cli import main as build_main
 from generator.content.store import load_content
