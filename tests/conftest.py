@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The made-up and real test sites (built_site, sample_content, …) for every test module.
+pytest_plugins = ["tests.fixtures_site"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 

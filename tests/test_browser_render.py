@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fixtures_site"]
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "render"
 WIDTHS = {"desktop": 1280, "phone": 375}

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html5lib
 
-pytest_plugins = ["tests.fixtures_site"]
 
 
 def parse_errors(public) -> list[str]:

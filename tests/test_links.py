@@ -5,7 +5,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-pytest_plugins = ["tests.fixtures_site"]
 
 
 class _References(HTMLParser):

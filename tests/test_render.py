@@ -20,7 +20,6 @@ from generator.render.urls import assign_unique_slugs, relative_url, root_prefix
 from generator.lang.slugs import slugify
 from generator.content import load_content
 
-pytest_plugins = ["tests.fixtures_site"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

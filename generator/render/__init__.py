@@ -25,7 +25,7 @@ from ..output import StagedOutput, tidy
 from ..parallel import fork_map
 from ..report import RenderReport
 from .feeds import atom_feed, robots_txt, sitemap
-from .deps import recording
+from .deps import recording, tracking
 from .fingerprints import Fingerprints, global_digest
 from .pages import SEARCH_PAGE, Page, plan_pages, render_page
 from .site import PINYIN_MEMO, SiteModel, build_model
@@ -75,7 +75,9 @@ def render_pages(site: Site, output: StagedOutput, report: RenderReport, progres
             report.pages_reused += 1
         else:
             todo.append(page)
-    for page, (html, keys) in zip(todo, _render_all(site, todo, progress)):
+    with tracking():  # on in the forked workers too
+        rendered = _render_all(site, todo, progress)
+    for page, (html, keys) in zip(todo, rendered):
         keys = fingerprints.canonical(keys)
         output.put(page.url, html, fingerprints.of(page, keys), dependencies=keys)
     report.pages_rendered = len(todo)

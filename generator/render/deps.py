@@ -31,11 +31,12 @@ _recording: list[set] = []
 def recording():
     """Collect every (view key, attribute) read inside the block (nested blocks add to both)."""
     keys: set = set()
-    _recording.append(keys)
-    try:
-        yield keys
-    finally:
-        _recording.pop()
+    with tracking():
+        _recording.append(keys)
+        try:
+            yield keys
+        finally:
+            _recording.pop()
 
 
 @contextmanager
@@ -47,6 +48,25 @@ def not_recording():
         yield
     finally:
         _recording[:] = saved
+
+
+_tracking_depth = [0]
+
+
+@contextmanager
+def tracking():
+    """Views record their reads only inside this block (the render stage): building the model,
+    which reads views millions of times, pays nothing for it. The recording attribute access is
+    installed on the class for the duration (CPython updates the subclasses' slots with it)."""
+    _tracking_depth[0] += 1
+    if _tracking_depth[0] == 1:
+        Tracked.__getattribute__ = _recording_getattribute
+    try:
+        yield
+    finally:
+        _tracking_depth[0] -= 1
+        if _tracking_depth[0] == 0:
+            del Tracked.__getattribute__
 
 
 def touch(keys) -> None:
@@ -67,12 +87,14 @@ class Tracked:
     __slots__ = ()
     _recorded_names: frozenset = frozenset()
 
-    def __getattribute__(self, name: str):
-        if _recording and name in object.__getattribute__(self, "_recorded_names"):
-            pair = (object.__getattribute__(self, "dep_key"), name)
-            for found in _recording:
-                found.add(pair)
-        return object.__getattribute__(self, name)
+
+def _recording_getattribute(self, name: str):
+    """Tracked.__getattribute__ while `tracking()`."""
+    if _recording and name in object.__getattribute__(self, "_recorded_names"):
+        pair = (object.__getattribute__(self, "dep_key"), name)
+        for found in _recording:
+            found.add(pair)
+    return object.__getattribute__(self, name)
 
 
 def tracked(cls):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 from ..caches import Memo, package_versions, source_digest
-from .deps import INTERNAL, Tracked, _recording, derived, tracked
+from .deps import INTERNAL, Tracked, derived, tracked
 from ..config import SiteConfig
 from ..enrich.dates import display_date
 from ..content import ContentSet, markdown_to_blocks
@@ -284,8 +284,9 @@ class YearView(_View):
         return sorted((a for issue in self.issues for a in issue.articles), key=newest_first)
 
 
-@dataclass
-class SiteModel:
+@tracked
+@dataclass(eq=False)
+class SiteModel(Tracked):
     config: SiteConfig
     issues: list[IssueView]  # chronological (oldest first)
     articles: list[ArticleView]  # issue order, then printed order
@@ -296,14 +297,9 @@ class SiteModel:
     years: list[YearView]  # newest first
     hierarchy_source: str  # "registry" or "flat"
 
-    def __getattribute__(self, name: str):
-        # Each list of the model is a dependency of its own: a page showing the tag index does
-        # not depend on the list of people.
-        if _recording and name in _MODEL_FIELDS:
-            pair = (("model", ""), name)
-            for found in _recording:
-                found.add(pair)
-        return object.__getattribute__(self, name)
+    # Each list of the model is a dependency of its own: a page showing the tag index does not
+    # depend on the list of people.
+    dep_key = ("model", "")
 
     def views_by_key(self) -> dict:
         """Every view of the model by its dependency key."""
@@ -322,10 +318,6 @@ class SiteModel:
         for tag in self.tags:
             groups[tag.initial].append(tag)
         return sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0]))
-
-
-_MODEL_FIELDS = frozenset(("config", "issues", "articles", "units", "unit_roots", "tags", "people", "years",
-                           "hierarchy_source"))
 
 
 # --- ordering helpers --------------------------------------------------------------------------
