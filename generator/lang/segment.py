@@ -75,12 +75,17 @@ class Segmenter:
     jieba does, about nine times faster (tests/test_segment.py holds the two against each other
     on the real seeds and odd strings); segmenting every article was the largest cost of a build.
     With HMM (new words guessed by jieba's hidden Markov model) the two differ, so that cut is
-    jieba's own. jieba's frequency table (`FREQ`) and its Python tokenizer load only when asked."""
+    jieba's own. Starting jieba-rs takes a quarter of a second, more than jieba needs for a few
+    articles, so the first RUST_AFTER_CHARS characters (a rebuild after one new issue) are cut by
+    jieba itself: the words are the same either way."""
+
+    RUST_AFTER_CHARS = 100_000
 
     def __init__(self, added: tuple[tuple[str, int], ...]):
         self._added = added
         self._fast = None
         self._python = None
+        self._python_chars = 0
 
     def _rust(self):
         if self._fast is None:
@@ -105,8 +110,13 @@ class Segmenter:
         return self._python
 
     def lcut(self, text: str, HMM: bool = True) -> list[str]:  # noqa: N803 - jieba's own keyword
-        if HMM:
-            return self.python_tokenizer().lcut(text, HMM=True)
+        if HMM or (self._fast is None and self._python_chars < self.RUST_AFTER_CHARS):
+            self._python_chars += 0 if HMM else len(text)
+            return self.python_tokenizer().lcut(text, HMM=HMM)
+        return self._rust().cut(text, False)
+
+    def rust_lcut(self, text: str) -> list[str]:
+        """jieba-rs's cut without HMM (tests hold it against jieba's)."""
         return self._rust().cut(text, False)
 
     def cut(self, text: str, HMM: bool = True):  # noqa: N803
