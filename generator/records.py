@@ -55,6 +55,16 @@ class SplitIssue:
     noise: list[NoiseLine]
 
 
+@dataclass(frozen=True)
+class DateVote:
+    """One piece of evidence for an issue's year (issue.yml `date_evidence`)."""
+
+    year: int
+    weight: int
+    rule: str  # which rule read it, e.g. "year reviewed as a whole"
+    phrase: str  # the printed words around it
+
+
 @dataclass
 class IssueMeta:
     """Contents of content/<issue>/issue.yml."""
@@ -66,6 +76,8 @@ class IssueMeta:
     date: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
     date_inferred: bool = True
     date_method: str | None = None  # how the date was inferred (human-readable)
+    # Every vote for the year, kept only when the votes disagree enough for an editor to check.
+    date_evidence: list[DateVote] = field(default_factory=list)
     noise: list[NoiseLine] = field(default_factory=list)
 
 

@@ -132,11 +132,15 @@ def test_adding_an_issue_writes_only_files_whose_bytes_changed(project, tmp_path
 
 def test_an_edited_file_survives_a_reimport_and_shows_on_the_site(project, tmp_path, capsys):
     issue = SEEDS[0].stem
-    edited = sorted((project.content / issue).glob("*.md"))[1]
+    edited, also_tagged = sorted((project.content / issue).glob("*.md"))[1:3]
     article = parse_article(edited.read_text(encoding="utf-8"), edited.name)
     article.title = "编辑改过的标题"
     article.tags = ["编辑加的标签", *article.tags]
     edited.write_text(format_article(article), encoding="utf-8")
+    # A tag that is no curated topic has a page once two articles use it (issue 21).
+    other = parse_article(also_tagged.read_text(encoding="utf-8"), also_tagged.name)
+    other.tags = ["编辑加的标签", *other.tags]
+    also_tagged.write_text(format_article(other), encoding="utf-8")
     # The seed changes too (a corrected export): the issue is imported again.
     seed = project.seeds / SEEDS[0].name
     seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")

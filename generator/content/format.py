@@ -8,7 +8,7 @@ import reprlib
 
 import yaml
 
-from ..records import ARTICLE_KINDS, Article, Block, IssueMeta, NoiseLine
+from ..records import ARTICLE_KINDS, Article, Block, DateVote, IssueMeta, NoiseLine
 
 ISSUE_FILE = "issue.yml"
 FRONT_MATTER_KEYS = (
@@ -311,7 +311,7 @@ def _as_str(value, path: str, key: str, line: int | None = None) -> str:
 
 # --- Issue files -------------------------------------------------------------------------------
 
-ISSUE_KEYS = ("id", "number", "title", "source", "date", "date_inferred", "date_method", "noise")
+ISSUE_KEYS = ("id", "number", "title", "source", "date", "date_inferred", "date_method", "date_evidence", "noise")
 
 
 def format_issue(meta: IssueMeta) -> str:
@@ -320,6 +320,9 @@ def format_issue(meta: IssueMeta) -> str:
         "date": meta.date, "date_inferred": meta.date_inferred, "date_method": meta.date_method,
         "noise": [{"line": n.line, "text": n.text} for n in meta.noise],
     }
+    if meta.date_evidence:  # only written when the votes for the year disagree
+        data["date_evidence"] = [{"year": v.year, "weight": v.weight, "rule": v.rule, "phrase": v.phrase}
+                                 for v in meta.date_evidence]
     return dump_yaml(data)
 
 
@@ -361,8 +364,20 @@ def parse_issue(text: str, path: str, issue_id: str) -> IssueMeta:
                 and not isinstance(item.get("line"), bool) and item["line"] >= 1):
             fail("noise", f"each entry must be {{line: <number>, text: <text>}}, not {_short(item)}")
         noise.append(NoiseLine(item["line"], _as_str(item.get("text", ""), path, "noise", key_lines.get("noise"))))
+    evidence = []
+    raw_evidence = data.get("date_evidence")
+    if raw_evidence is not None and not isinstance(raw_evidence, list):
+        fail("date_evidence", f"must be a list of {{year, weight, rule, phrase}}, not {_short(raw_evidence)}")
+    for item in raw_evidence or []:
+        if not (isinstance(item, dict) and set(item) <= {"year", "weight", "rule", "phrase"}
+                and all(isinstance(item.get(k), int) and not isinstance(item.get(k), bool) for k in ("year", "weight"))):
+            fail("date_evidence", f"each entry must be {{year: <number>, weight: <number>, rule: <text>, "
+                                  f"phrase: <text>}}, not {_short(item)}")
+        line = key_lines.get("date_evidence")
+        evidence.append(DateVote(item["year"], item["weight"], _as_str(item.get("rule", ""), path, "date_evidence", line),
+                                 _as_str(item.get("phrase", ""), path, "date_evidence", line)))
     return IssueMeta(
         id=issue_id, source=text_or_none("source") or "", number=number, title=text_or_none("title"),
         date=_date(data.get("date"), path, "date", key_lines.get("date")), date_inferred=date_inferred,
-        date_method=text_or_none("date_method"), noise=noise,
+        date_method=text_or_none("date_method"), date_evidence=evidence, noise=noise,
     )

@@ -1,11 +1,19 @@
 """The issue date: no issue prints it, so it is inferred from what the articles say, or read from
 an optional sidecar file `seeds/<stem>.yml` (date, number, title) that overrides inference.
 
-The inference gathers evidence and keeps a note of each piece for `method`:
-- year: a numbered yearly day ("第九个全民国家安全教育日" is 2024) settles it; otherwise the issue
-  is no earlier than any year printed as past or present ("2019年11月20日启动…以来", "净网2024"),
-  and a year reviewed as finished ("2023年，市公安局…") puts the issue in the year after. Years
-  printed as plans ("将持续到2022年3月5日", "到2025年", "2025年底前") say nothing about it.
+The year is weighed from all the evidence of an issue, not taken from the first rule that fires:
+- every year printed as past or present (not a plan: "将持续到2022年3月5日", "到2025年",
+  "2025年底前") is a floor: the issue is no earlier ("2019年11月20日启动…以来", "净网2024");
+- each piece of evidence votes for a year with a weight (`WEIGHTS`): a numbered yearly day
+  ("第九个全民国家安全教育日" is 2024) most; a campaign or meeting of a year ("为深入推进2024年…",
+  "组织开展2020年警务实战训练", "净网2024") for that year; a year reviewed as a whole
+  ("2023年全年…", "2023年，共破获…") for the year after, and `今年以来` next to such a review
+  adds to that; a sentence that opens on a year and goes on with work under way
+  ("2024年，某县公安局深入推进…") for that year itself, not for the next;
+- the year with the most weight at or above the floor wins (years below it are not rivals: the
+  issue reports something later). When the runner-up has at least
+  `CONFLICT_SHARE` of the winner's weight, every vote is kept (`DateGuess.evidence`, issue.yml
+  `date_evidence`) and `build.py review` lists the issue (`date_conflict_items`).
 - month: the issue is no earlier than the latest month of its year the articles report
   ("今年11月", "4月15日", "2022年春节期间" -> the month of that Spring Festival).
 """
@@ -17,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from ..records import DateVote
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
@@ -76,6 +86,7 @@ _SENTENCE_END = re.compile(r"[。！？\n]")
 class DateGuess:
     date: str | None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
     method: str  # how it was inferred: which phrase, which rule
+    evidence: tuple[DateVote, ...] = ()  # every vote for the year, when they disagree (else empty)
 
 
 @dataclass(frozen=True)
@@ -85,44 +96,110 @@ class _Evidence:
     rule: str
 
 
+# How much each kind of evidence weighs in the vote for the year.
+WEIGHTS = {
+    "numbered": 10,  # 第九个全民国家安全教育日, 建党100周年: the year itself
+    "campaign": 3,  # 为深入推进2024年…, 开展2020年…训练, 净网2024: work of that year
+    "review": 2,  # 2023年全年…, 2023年度…: a finished year, so the issue is in the next
+    "this_year": 1,  # 今年以来… next to a reviewed year: this year is the one after it
+    "opening": 1,  # 2023年，…: a sentence opening on a year (review, or work under way)
+    "reported": 1,  # any other year printed as past or present
+}
+CONFLICT_SHARE = 1 / 3  # a runner-up with this share of the winner's weight makes a conflict
+
+_REVIEW_WHOLE = re.compile(r"^年(?:全年|度)")
+_OPENING = re.compile(r"^年(?:，|,|以来，|共)")
+# Work under way in a sentence that opens on a year: "2024年，某县公安局深入推进…" is about that year.
+_UNDER_WAY = re.compile(r"^[^。！？；]{0,20}?(?:深入推进|持续推进|正在|全力推进|着力|扎实推进|推进|开展|实施|启动|部署)")
+_CAMPAIGN_BEFORE = re.compile(r"(?:推进|开展|启动|部署|实施|召开|举办|组织|全市|全县|打好|做好|完成)[^，。；！？]{0,4}$")
+_CAMPAIGN_AFTER = re.compile(r"^年[^，。；！？]{0,12}(?:专项行动|行动|工作会议|会议|大会|工作要点|攻坚|训练|活动)")
+_THIS_YEAR = re.compile(r"今年(?:以来|上半年|前|一季度|第一季度|1月以来|年初以来)")
+
+
 def infer_issue_date(texts: list[str]) -> DateGuess:
     """Infer an issue's date from its article texts (in printed order)."""
     text = "\n".join(re.sub(r"[ \t\u3000]+", "", t) for t in texts)
-    year, year_notes = _infer_year(text)
+    year, year_notes, evidence = _infer_year(text)
     if year is None:
-        return DateGuess(None, "no year could be inferred: " + (year_notes or "the text names no year"))
+        return DateGuess(None, "no year could be inferred: " + (year_notes or "the text names no year"), evidence)
     months = _month_evidence(text, year)
     if not months:
-        return DateGuess(f"{year:04d}", f"year {year} from {year_notes}; month unknown (no date of {year} printed)")
+        return DateGuess(f"{year:04d}", f"year {year} from {year_notes}; month unknown (no date of {year} printed)",
+                         evidence)
     latest = max(months, key=lambda e: e.value)
     return DateGuess(f"{year:04d}-{latest.value:02d}",
-                     f"year {year} from {year_notes}; month {latest.value} from {latest.rule} '{latest.phrase}'")
+                     f"year {year} from {year_notes}; month {latest.value} from {latest.rule} '{latest.phrase}'",
+                     evidence)
 
 
 # --- year --------------------------------------------------------------------------------------
 
-def _infer_year(text: str) -> tuple[int | None, str]:
-    numbered = _numbered_day_years(text)
-    if numbered:
-        best = max(numbered, key=lambda e: (sum(o.value == e.value for o in numbered), e.value))
-        return best.value, f"{best.rule}: '{best.phrase}'"
-    lower: list[_Evidence] = []
+def year_votes(text: str) -> tuple[list[DateVote], int | None]:
+    """Every vote for the issue's year in a (whitespace-free) text, and the floor: the latest year
+    printed as past or present."""
+    votes: list[DateVote] = []
+    floor = None
+    for evidence in _numbered_day_years(text):
+        votes.append(DateVote(evidence.value, WEIGHTS["numbered"], evidence.rule, evidence.phrase))
+    reviewed: list[int] = []
     for match in _YEAR.finditer(text):
         year = int(match.group(1))
-        before, after = text[max(0, match.start() - 12):match.start()], text[match.end() - 1:match.end() + 12]
+        before, after = text[max(0, match.start() - 12):match.start()], text[match.end() - 1:match.end() + 24]
         if _FUTURE_BEFORE.search(before) or _FUTURE_AFTER.match(after):
             continue  # a plan or a deadline, not something that has happened
+        floor = year if floor is None else max(floor, year)
         phrase = _phrase_around(text, match.start(), match.end())
-        if _REVIEW_AFTER.match(after) and not _PAST_AFTER.match(after):
-            lower.append(_Evidence(year + 1, phrase, f"{year} reviewed as a finished year"))
+        if _PAST_AFTER.match(after):
+            votes.append(DateVote(year, WEIGHTS["reported"], "year reported as past or present", phrase))
+        elif _REVIEW_WHOLE.match(after):
+            votes.append(DateVote(year + 1, WEIGHTS["review"], f"{year} reviewed as a whole", phrase))
+            reviewed.append(year)
+        elif _CAMPAIGN_BEFORE.search(before) or _CAMPAIGN_AFTER.match(after):
+            votes.append(DateVote(year, WEIGHTS["campaign"], f"campaign or meeting of {year}", phrase))
+        elif _OPENING.match(after):
+            if _UNDER_WAY.match(after[2:]):
+                votes.append(DateVote(year, WEIGHTS["opening"], f"sentence on {year} with work under way", phrase))
+            else:
+                votes.append(DateVote(year + 1, WEIGHTS["opening"], f"{year} reviewed as a finished year", phrase))
+                reviewed.append(year)
         else:
-            lower.append(_Evidence(year, phrase, "latest year reported as past or present"))
+            votes.append(DateVote(year, WEIGHTS["reported"], "year reported as past or present", phrase))
     for match in _CAMPAIGN_YEAR.finditer(text):
-        lower.append(_Evidence(int(match.group(1)), match.group(), "campaign named after its year"))
-    if not lower:
-        return None, ""
-    best = max(lower, key=lambda e: (e.value, e.rule != "latest year reported as past or present"))
-    return best.value, f"{best.rule}: '{best.phrase}'"
+        year = int(match.group(1))
+        floor = year if floor is None else max(floor, year)
+        votes.append(DateVote(year, WEIGHTS["campaign"], "campaign named after its year", match.group()))
+    this_year = _THIS_YEAR.search(text)
+    if this_year and reviewed:
+        latest = max(reviewed)
+        votes.append(DateVote(latest + 1, WEIGHTS["this_year"], f"'今年' beside {latest} reviewed as finished",
+                              _phrase_around(text, this_year.start(), this_year.end())))
+    return votes, floor
+
+
+def _infer_year(text: str) -> tuple[int | None, str, tuple[DateVote, ...]]:
+    votes, floor = year_votes(text)
+    if not votes:
+        return None, "", ()
+    totals: dict[int, int] = {}
+    for vote in votes:
+        totals[vote.year] = totals.get(vote.year, 0) + vote.weight
+    numbered = [v for v in votes if v.weight >= WEIGHTS["numbered"]]
+    if floor is not None and not numbered:
+        # No issue is earlier than a year it reports as past or present.
+        eligible = {y: w for y, w in totals.items() if y >= floor} or {floor: 0}
+    else:
+        eligible = totals  # a numbered day names the year, whatever else is printed
+    year = max(eligible, key=lambda y: (eligible[y], y))
+    strongest = max((v for v in votes if v.year == year), key=lambda v: v.weight, default=None)
+    notes = f"{strongest.rule}: '{strongest.phrase}'" if strongest else f"no year after {floor} is printed"
+    # Years below the floor are not rivals: the issue reports something later than them.
+    others = sorted(((w, y) for y, w in eligible.items() if y != year), reverse=True)
+    notes += f" (weight {totals.get(year, 0)}" + (f"; {others[0][1]}: {others[0][0]}" if others else "") + ")"
+    if floor is not None and not numbered:
+        notes += f"; no year before {floor}, printed as past or present"
+    conflict = bool(others) and others[0][0] >= CONFLICT_SHARE * max(totals.get(year, 0), 1)
+    evidence = tuple(sorted(votes, key=lambda v: (v.year != year, -v.weight, v.year, v.phrase))) if conflict else ()
+    return year, notes, evidence
 
 
 def _numbered_day_years(text: str) -> list[_Evidence]:
@@ -228,6 +305,43 @@ def _phrase_around(text: str, start: int, end: int) -> str:
     return text[left:right].replace("\n", " ").strip()
 
 
+# --- review -------------------------------------------------------------------------------------
+
+def date_conflict_items(content_dir: Path) -> list[dict]:
+    """Issues whose inferred year the evidence disputes, for `build.py review`: one item
+    {kind: "date", path, line, message, detail} each, path and line of `date_evidence` in the
+    issue's issue.yml (content-relative), in issue order. An issue whose date came from a sidecar
+    is settled and never listed."""
+    from ..content import ISSUE_FILE, ContentError, parse_issue  # the content layer; imported lazily
+
+    content_dir = Path(content_dir)
+    items = []
+    for path in sorted(content_dir.glob(f"*/{ISSUE_FILE}")):
+        rel = path.relative_to(content_dir).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+            meta = parse_issue(text, rel, path.parent.name)
+        except (OSError, UnicodeDecodeError, ContentError):
+            continue  # the build reports a bad issue.yml with its file and line
+        if not meta.date_inferred or not meta.date_evidence:
+            continue
+        totals: dict[int, int] = {}
+        for vote in meta.date_evidence:
+            totals[vote.year] = totals.get(vote.year, 0) + vote.weight
+        ranking = ", ".join(f"{year}: {weight}" for year, weight in sorted(totals.items(), key=lambda kv: -kv[1]))
+        line = next((n for n, l in enumerate(text.splitlines(), 1) if l.startswith("date_evidence:")), 1)
+        items.append({
+            "kind": "date",
+            "path": rel,
+            "line": line,
+            "message": f"推定日期 {meta.date or '不详'} 有相互矛盾的证据（按权重 {ranking}）",
+            "detail": "; ".join(f"{v.year} ({v.weight}, {v.rule}): {v.phrase}" for v in meta.date_evidence)
+                      + f"; settle it: write the date in seeds/{path.parent.name}.yml (date: YYYY-MM)"
+                        " and rebuild, or fix `date` here and set date_inferred: false",
+        })
+    return items
+
+
 # --- sidecar and display -----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -306,6 +420,26 @@ def _sidecar_title(value, path: Path) -> str | None:
     if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in text):
         raise ValueError(f"{path}: key 'title' holds control characters")
     return text
+
+
+# A date in a seed's file name: 2024-04-15_…, 2024-04_…, 20240415_… as a whole part of the name
+# (at its start or between '_', '-', '.' or spaces), never digits inside a longer run (a hash).
+_NAME_DATE = re.compile(r"(?:^|(?<=[_\s.]))((?:19|20)\d{2})(?:-(\d{2})(?:-(\d{2}))?|(\d{2})(\d{2}))(?=$|[_\s.])")
+
+
+def date_from_file_name(stem: str) -> str | None:
+    """The date a seed's file name gives (`YYYY-MM-DD`, `YYYY-MM`), or None."""
+    for match in _NAME_DATE.finditer(stem):
+        year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
+        if not month or not 1 <= int(month) <= 12:
+            continue
+        if day is None:
+            return f"{year}-{month}"
+        try:
+            return _dt.date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 def display_date(date: str | None, inferred: bool) -> str:

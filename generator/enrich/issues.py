@@ -16,7 +16,7 @@ from ..lang.slugs import slugify
 from ..parallel import fork_map
 from ..records import Article, IssueMeta, SplitArticle, SplitIssue
 from ..report import ImportReport
-from .dates import infer_issue_date, load_sidecar
+from .dates import date_from_file_name, infer_issue_date, load_sidecar
 from .tags import Tagger, vocabulary_key
 from .units import UnitRegistry
 
@@ -106,7 +106,10 @@ def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices
     """Every file of one issue: content-relative path -> text."""
     meta = IssueMeta(id=issue.issue_id, source=seed.source, noise=issue.noise)
     guess = infer_issue_date([_plain_text(a.blocks) for a in issue.articles])
-    meta.date, meta.date_method = guess.date, guess.method
+    meta.date, meta.date_method, meta.date_evidence = guess.date, guess.method, list(guess.evidence)
+    named = date_from_file_name(seed.path.stem)
+    if named:  # an editor who names the file after its date has settled it
+        meta.date, meta.date_inferred, meta.date_method, meta.date_evidence = named, False, f"file name {seed.path.name}", []
     try:
         sidecar = load_sidecar(seed.path)
     except ValueError as err:
@@ -116,6 +119,7 @@ def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices
         meta.number, meta.title = sidecar.number, sidecar.title
         if sidecar.date:
             meta.date, meta.date_inferred, meta.date_method = sidecar.date, False, f"sidecar {seed.path.stem}.yml"
+            meta.date_evidence = []  # settled by the editor
     files = {f"{issue.issue_id}/{ISSUE_FILE}": format_issue(meta)}
     width = max(2, len(str(len(issue.articles))))
     for split_article in issue.articles:

@@ -1,6 +1,15 @@
 """Topic tags: curated topics (generator/data/topics.yml) first, then keywords that jieba TF-IDF
 finds against the archive itself, with the domain stop list (generator/data/stopwords.txt) and the
 archive's most common words kept out.
+
+A tag is a topic a reader browses by. A keyword becomes a tag only when it passes the topic test
+(`is_topic_word`): a noun that names a thing or a field, by its part of speech in jieba's dictionary
+(the table jieba.posseg tags dictionary words with) and the stop list; never a verb, adverb,
+adjective, idiom, function word, evaluative or abstract word, and never a person, place or
+organisation name (units and people have their own pages). A keyword that only one article uses
+stays in that article's front matter; the site gives it a page once a second article uses it
+(`TopicVocabulary.has_page`), and `topic_proposals` lists the frequent ones for editors to make
+curated topics of.
 """
 from __future__ import annotations
 
@@ -14,20 +23,27 @@ from pathlib import Path
 from typing import Iterable
 
 from ..parallel import fork_map
-from ..lang.segment import DATA_DIR, dictionary_key, get_jieba, load_topics, word_tags
+from ..lang.segment import DATA_DIR, dictionary_key, get_jieba, load_topics, topic_synonyms, word_tags
 
 
 MIN_TAGS, MAX_TAGS = 3, 8
 MAX_TOPICS = 5
 MAX_KEYWORDS = 3  # keywords only complete the curated topics
-# Words this frequent in jieba's general dictionary (先生, 信息, 要求 …) say nothing about a topic.
-GENERAL_FREQUENCY_LIMIT = 2000
+# Words this frequent in jieba's general dictionary (内容, 对方, 时代, 学生 …) are everyday words
+# that say nothing about a topic; the words that do (电动车, 燃气, 警车) are far rarer.
+GENERAL_FREQUENCY_LIMIT = 1000
 TITLE_WEIGHT = 3  # a word in the headline counts as much as three in the body
 COMMON_SHARE = 0.25  # a word in more than this share of the archive's articles is no topic
 COMMON_MIN_DOCUMENTS = 20  # ... once the archive is large enough for shares to mean something
-# jieba tags of words that can name a topic: nouns, verbal nouns, abbreviations, idioms of the trade.
-_TOPIC_TAGS = ("n", "vn", "j", "nz", "l")
-_NOT_TOPIC_TAGS = ("nr", "ns", "nt", "nrt", "nrfg")
+# jieba tags of words that can name a topic: nouns and other proper nouns of the trade; "j"
+# (abbreviations) only from three characters (冬奥会), since two-character ones are mostly verbs
+# or bodies (深化, 党委). Not "vn" (启动, 排查, 优化: actions), "l"/"i" (idioms), "a"/"d" …
+_TOPIC_TAGS = ("n", "nw")
+_ABBREVIATION_TAG = "j"
+_NOT_TOPIC_TAGS = ("nr", "ns", "nt", "nrt", "nrfg", "nz", "ng")
+# Endings of abstract nouns: qualities and measures (积极性, 执行力, 安全感, 满意度, 破案率),
+# and -化 words, which are processes (深化, 优化, 常态化).
+_ABSTRACT_ENDINGS = ("性", "力", "感", "度", "率", "化", "观", "意识")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 PARALLEL_MIN_DOCUMENTS = 500  # below this, starting worker processes costs more than it saves
 
@@ -36,9 +52,7 @@ PARALLEL_MIN_DOCUMENTS = 500  # below this, starting worker processes costs more
 def load_stopwords() -> frozenset[str]:
     words = set()
     for line in (DATA_DIR / "stopwords.txt").read_text(encoding="utf-8").splitlines():
-        word = line.split("#", 1)[0].strip()
-        if word:
-            words.add(word)
+        words.update(line.split("#", 1)[0].split())  # one or more words a line
     return frozenset(words)
 
 
@@ -89,6 +103,9 @@ class Tagger:
         self._tags = word_tags()
         self._topics = load_topics()
         self._stop = load_stopwords()
+        self._names_of: dict[str, tuple[str, ...]] = {}
+        for name, topic in topic_synonyms().items():
+            self._names_of[topic] = self._names_of.get(topic, ()) + (name,)
         self._trigger_words = {t for triggers in self._topics.values() for t in triggers} | set(self._topics)
         self._cache: dict[str, list[str]] = {}
         self.frequencies = frequencies if frequencies is not None else DocumentFrequencies()
@@ -106,18 +123,29 @@ class Tagger:
         return [self._words(text) for text in texts]
 
     def tags(self, title: str, body: str, units: list[str] = ()) -> list[str]:
-        """3 to 8 tags, most relevant first (fewer only when the article has fewer words to offer)."""
+        """Up to 8 tags, most relevant first: curated topics, then keywords that pass the topic
+        test. At least 3 when the article offers that many topics; a short brief may offer fewer,
+        and a word that is no topic is never added just to reach the minimum."""
         title, body = title or "", body or ""
         chosen = self._topic_tags(title, body)[:MAX_TOPICS]
         limit = min(MAX_TAGS, max(MIN_TAGS, len(chosen) + MAX_KEYWORDS))
         unit_text = "".join(units)
-        # Strict pass first (specific words that recur here and elsewhere in the archive); the
-        # looser passes only fill a short article up to the minimum.
-        for strict in (True, False):
-            if not strict and len(chosen) >= MIN_TAGS:
+        # Strict pass first (words that recur here and that another article uses too, so the tag
+        # has a page). The later passes only fill a short article up to the minimum: first the
+        # curated topics it mentions once, then words that are topics but that no other article
+        # uses yet.
+        passes = (self._keywords(title, body, unit_text, strict=True),
+                  self._topic_tags(title, body, passing=True),
+                  self._keywords(title, body, unit_text, strict=False))
+        for number, candidates in enumerate(passes):
+            if number and len(chosen) >= MIN_TAGS:
                 break
-            for word in self._keywords(title, body, unit_text, strict):
-                if len(chosen) >= (limit if strict else MIN_TAGS):
+            if number == len(passes) - 1 and not chosen:
+                # Nothing else: a topic one of whose trigger words the article prints once is
+                # still better than an article no tag leads to.
+                candidates = self._topic_tags(title, body, passing=True, by_trigger=True) + candidates
+            for word in candidates:
+                if len(chosen) >= (limit if number == 0 else MIN_TAGS):
                     break
                 if not any(word in tag or tag in word for tag in chosen):
                     chosen.append(word)
@@ -125,12 +153,16 @@ class Tagger:
 
     # --- curated topics --------------------------------------------------------------------------
 
-    def _topic_tags(self, title: str, body: str) -> list[str]:
+    def _topic_tags(self, title: str, body: str, passing: bool = False, by_trigger: bool = False) -> list[str]:
+        """Curated topics the article is about (a trigger word in its title, or more than once in
+        its body); with `passing`, those it only mentions once in its body."""
         scored = []
         for topic, triggers in self._topics.items():
+            if passing and not by_trigger:  # a passing mention counts when it names the topic
+                triggers = self._names_of.get(topic, (topic,))
             in_title = sum(title.count(t) for t in triggers)
             in_body = sum(body.count(t) for t in triggers)
-            if in_title or in_body >= 2:
+            if (in_title or in_body >= 2) if not passing else (not in_title and in_body == 1):
                 scored.append((-(TITLE_WEIGHT * in_title + in_body), topic))
         return [topic for _, topic in sorted(scored)]
 
@@ -146,10 +178,13 @@ class Tagger:
         for word, count in counts.items():
             if word in self._common or word in self._trigger_words or word in unit_text:
                 continue
+            if count < 2 and word not in title_words:
+                continue  # printed once in passing: not what the article is about
             df = self._df.get(word, 0)
-            if strict and (df < 2 or (count < 2 and word not in title_words)
-                           or self._tokenizer.FREQ.get(word, 0) > GENERAL_FREQUENCY_LIMIT):
+            if strict and df < 2:
                 continue  # a word no other article uses makes a tag page of one
+            if not strict and word not in title_words:
+                continue  # a tag no other article shares must at least be in the headline
             idf = math.log((self._documents + 1) / (df + 1)) + 1
             scored.append((-(count / total) * idf, word))
         return [word for _, word in sorted(scored)]
@@ -170,14 +205,129 @@ class Tagger:
         return cached
 
     def _is_candidate(self, word: str) -> bool:
-        if word in self._stop or not _CJK_WORD.match(word):
-            return False
-        tag = self._tags.get(word)
-        if tag is None:
-            return word in self._trigger_words or len(word) >= 3  # domain words added to jieba
-        return tag.startswith(_TOPIC_TAGS) and not tag.startswith(_NOT_TOPIC_TAGS)
+        return word in self._trigger_words or is_topic_word(word, self._tags, self._stop,
+                                                           self._tokenizer.FREQ)
+
+
+def is_topic_word(word: str, tags: dict[str, str] | None = None, stop: frozenset[str] | None = None,
+                  frequencies: dict[str, int] | None = None) -> bool:
+    """The topic test of a keyword: a noun naming a thing or a field, not an everyday word.
+
+    `tags` are jieba's parts of speech (`word_tags()`), `frequencies` its general dictionary
+    counts; both default to the shared tokenizer's."""
+    tags = word_tags() if tags is None else tags
+    stop = load_stopwords() if stop is None else stop
+    frequencies = get_jieba().FREQ if frequencies is None else frequencies
+    if word in stop or not _CJK_WORD.match(word) or word.endswith(_ABSTRACT_ENDINGS):
+        return False
+    tag = tags.get(word)
+    if tag is None:
+        # Not in jieba's dictionary: a word this project taught jieba (topic triggers and police
+        # terms are handled by the caller), or a name; neither is a keyword.
+        return False
+    if tag == _ABBREVIATION_TAG:
+        noun = len(word) >= 3
+    else:
+        noun = tag.startswith(_TOPIC_TAGS) and not tag.startswith(_NOT_TOPIC_TAGS)
+    return (noun and frequencies.get(word, 0) <= GENERAL_FREQUENCY_LIMIT
+            and not _is_verbal_compound(word, tags))
+
+
+_VERB_TAGS = ("v", "vg", "vn", "vd")
+
+
+def _is_verbal_compound(word: str, tags: dict[str, str]) -> bool:
+    """Verbs jieba's dictionary lists as nouns, told by how the word is built (a Chinese compound's
+    head is its last part): two verbs (整治, 督导), a verb or adverb head (充分发挥), or a verb and
+    its object (燃放烟花). A verb with a one-character noun head stays a noun (巡逻车)."""
+    if len(word) == 2:
+        return all(tags.get(char, "").startswith(_VERB_TAGS) for char in word)
+    head = next((word[i:] for i in range(1, len(word)) if word[i:] in tags), None)
+    if head is not None and tags[head].startswith(_VERB_TAGS + ("a", "d")):
+        return True
+    if len(word) >= 4:
+        lead = next((word[:i] for i in range(len(word) - 1, 1, -1) if word[:i] in tags), None)
+        if lead is not None and len(word) - len(lead) >= 2 and tags[lead].startswith(_VERB_TAGS) \
+                and tags.get(word[len(lead):], "").startswith("n"):
+            return True
+    return False
 
 
 def _candidate_words(tagger: Tagger, text: str) -> list[str]:
     """Worker: candidate words of one text (the forked tagger shares the loaded tokenizer)."""
     return tagger._words(text)
+
+
+# --- the site's view of tags -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TopicVocabulary:
+    """The curated topics and their synonyms, as the site shows tags.
+
+    A tag printed as a synonym is shown as its topic (one topic, one page). A curated topic always
+    has a page; any other tag (a keyword, or a word an editor typed) gets one only when at least
+    `min_articles` articles use it: a page listing one article helps nobody navigate."""
+
+    names: dict[str, str]  # every name of a curated topic -> the topic
+    min_articles: int = 2
+
+    @classmethod
+    def default(cls) -> "TopicVocabulary":
+        return cls(dict(topic_synonyms()))
+
+    def fold(self, tag: str) -> str:
+        return self.names.get(tag, tag)
+
+    def is_topic(self, tag: str) -> bool:
+        return self.names.get(tag) == tag
+
+    def has_page(self, tag: str, articles: int) -> bool:
+        return self.is_topic(tag) or articles >= self.min_articles
+
+
+# --- proposals for editors ------------------------------------------------------------------------
+
+PROPOSAL_MIN_ARTICLES = 3  # a keyword this many articles share is worth a curated topic
+
+
+def topic_proposals(content_dir: Path, min_articles: int = PROPOSAL_MIN_ARTICLES,
+                    vocabulary: TopicVocabulary | None = None) -> list[dict]:
+    """Frequent tags that are not curated topics yet, for `build.py review`: each one an item
+    {kind: "topic", path, line, message, detail}, the path and line of the `tags:` key of the
+    first article (in archive order) that uses it, most used first.
+
+    An editor who keeps the word adds it to generator/data/topics.yml (as a topic, or as a
+    synonym of one); one who does not removes it from the articles' `tags`."""
+    from ..content import load_content  # the content layer reads the files; imported lazily
+
+    vocabulary = vocabulary or TopicVocabulary.default()
+    content = load_content(Path(content_dir))
+    users: dict[str, list] = {}
+    for article in content.articles:
+        for tag in dict.fromkeys(vocabulary.fold(t.strip()) for t in article.tags):
+            if tag and not vocabulary.is_topic(tag):
+                users.setdefault(tag, []).append(article)
+    items = []
+    for tag, articles in sorted(users.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if len(articles) < min_articles:
+            continue
+        first = articles[0]
+        items.append({
+            "kind": "topic",
+            "path": first.path,
+            "line": _tags_line(Path(content_dir) / first.path),
+            "message": f"标签「{tag}」用于 {len(articles)} 篇文章，但还不是 topics.yml 里的主题",
+            "detail": "articles: " + ", ".join(a.path for a in articles)
+                      + "; keep it: add it to generator/data/topics.yml (a topic, or a synonym of one);"
+                        " drop it: remove it from these articles' tags",
+        })
+    return items
+
+
+def _tags_line(path: Path) -> int:
+    """1-based line of the `tags:` key in an article's front matter (1 when it cannot be read)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((number for number, line in enumerate(lines, 1) if line.startswith("tags:")), 1)

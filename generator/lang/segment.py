@@ -179,10 +179,36 @@ def domain_vocabulary() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _topics_file() -> dict:
+    return load_yaml((DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
+
+
+@lru_cache(maxsize=1)
 def load_topics() -> dict[str, tuple[str, ...]]:
-    """generator/data/topics.yml: topic -> the words that trigger it."""
-    data = load_yaml((DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
-    return {str(topic): tuple(str(t) for t in (triggers or ())) for topic, triggers in (data.get("topics") or {}).items()}
+    """generator/data/topics.yml: topic -> the words that trigger it (its synonyms included)."""
+    data = _topics_file()
+    synonyms = data.get("synonyms") or {}
+    topics = {}
+    for topic, triggers in (data.get("topics") or {}).items():
+        words = [str(t) for t in (triggers or ())]
+        words += [str(s) for s in (synonyms.get(topic) or ()) if str(s) not in words]
+        topics[str(topic)] = tuple(words)
+    return topics
+
+
+@lru_cache(maxsize=1)
+def topic_synonyms() -> dict[str, str]:
+    """Every name of a curated topic -> the topic: the topic itself and its `synonyms` in
+    topics.yml (电诈, 电信诈骗 -> 反诈). Unlike trigger words, a synonym names the same topic, so
+    a tag printed as a synonym is folded into the topic wherever it is found, an editor's too."""
+    data = _topics_file()
+    names = {str(topic): str(topic) for topic in (data.get("topics") or {})}
+    for topic, words in (data.get("synonyms") or {}).items():
+        if str(topic) not in names:
+            raise ValueError(f"{DATA_DIR / 'topics.yml'}: synonyms of {topic!r}, which is not a topic")
+        for word in words or ():
+            names.setdefault(str(word), str(topic))
+    return names
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from ..caches import Memo, package_versions, source_digest
 from .deps import INTERNAL, Tracked, derived, tracked
 from ..config import SiteConfig
 from ..enrich.dates import display_date
+from ..enrich.tags import TopicVocabulary
 from ..content import ContentSet, markdown_to_blocks
 from ..records import Article, IssueMeta
 from ..lang.slugs import slugify
@@ -357,7 +358,8 @@ def newest_first(article: ArticleView) -> tuple:
 
 # --- building the model ------------------------------------------------------------------------
 
-def build_model(content: ContentSet, config: SiteConfig, registry=None) -> SiteModel:
+def build_model(content: ContentSet, config: SiteConfig, registry=None,
+                topics: TopicVocabulary | None = None) -> SiteModel:
     metas = dict(content.issues)
     for article in content.articles:  # an article whose issue.yml is missing still gets an issue
         metas.setdefault(article.issue, IssueMeta(id=article.issue, source=article.source, date=article.date))
@@ -365,7 +367,7 @@ def build_model(content: ContentSet, config: SiteConfig, registry=None) -> SiteM
     by_id = {issue.id: issue for issue in issues}
     articles = _build_articles(content, by_id)
     units, roots, source = _build_units(articles, registry)
-    tags = _build_tags(articles)
+    tags = _build_tags(articles, topics or TopicVocabulary.default())
     people = _build_people(articles)
     _link_related(articles, config.related_count)
     years = _build_years(issues)
@@ -498,16 +500,23 @@ def _is_ancestor(candidate: UnitView | None, unit: UnitView) -> bool:
     return False
 
 
-def _build_tags(articles: list[ArticleView]) -> list[TagView]:
-    tags: dict[str, TagView] = {}
+def _build_tags(articles: list[ArticleView], topics: TopicVocabulary) -> list[TagView]:
+    """Tag pages: a synonym is shown as its topic; a tag that is no curated topic gets a page (and
+    a link from its articles) only once a second article uses it (TopicVocabulary.has_page). It
+    stays in the article's front matter either way."""
+    found: dict[str, TagView] = {}
     for view in articles:
-        for name in dict.fromkeys(t.strip() for t in view.article.tags):
+        for name in dict.fromkeys(topics.fold(t.strip()) for t in view.article.tags):
             if name:
-                tag = tags.setdefault(name, TagView(name))
-                tag.articles.append(view)
-                view.tags.append(tag)
-    slugs = assign_unique_slugs(tags, slugify, reserved=["index"],
-                                seniority=lambda name: first_appearance(tags[name].articles))
+                found.setdefault(name, TagView(name)).articles.append(view)
+    tags = {name: tag for name, tag in found.items() if topics.has_page(name, len(tag.articles))}
+    for view in articles:
+        names = dict.fromkeys(topics.fold(t.strip()) for t in view.article.tags)
+        view.tags = [tags[name] for name in names if name in tags]
+    # Slugs over every tag, with or without a page, so that a tag getting its page never takes
+    # the plain slug (the URL) of another.
+    slugs = assign_unique_slugs(found, slugify, reserved=["index"],
+                                seniority=lambda name: first_appearance(found[name].articles))
     for name, tag in tags.items():
         tag.slug = slugs[name]
         tag.articles.sort(key=newest_first)
