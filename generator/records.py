@@ -32,6 +32,15 @@ class NoiseLine:
 
 
 @dataclass
+class Doubt:
+    """A split decision taken on weak evidence: the seed line, the article (order), why, in plain words."""
+
+    line: int
+    article: int
+    reason: str
+
+
+@dataclass
 class SplitArticle:
     """An article as the splitter found it in one seed."""
 
@@ -44,7 +53,9 @@ class SplitArticle:
     blocks: list[Block]
     first_line: int
     last_line: int
-    headline_raw: list[str] = field(default_factory=list)  # printed headline lines
+    headline_raw: list[str] = field(default_factory=list)  # printed headline lines (and subtitle lines)
+    subtitle: str | None = None  # 副标题, the `——…` line under the headline, as printed
+    byline_line: int = 0  # seed line of the byline (0: none)
 
 
 @dataclass
@@ -53,6 +64,7 @@ class SplitIssue:
     source: str  # seed path relative to the project root
     articles: list[SplitArticle]
     noise: list[NoiseLine]
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,7 @@ class IssueMeta:
     # Every vote for the year, kept only when the votes disagree enough for an editor to check.
     date_evidence: list[DateVote] = field(default_factory=list)
     noise: list[NoiseLine] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)  # split decisions to check by eye
 
 
 @dataclass
@@ -101,6 +114,7 @@ class Article:
     source_lines: list[int]
     body: str  # Markdown
     units: list[str] = field(default_factory=list)
+    subtitle: str | None = None  # 副标题
     path: str = ""  # content-relative path, e.g. "000_41ea…/01-jiaqiang-zuofeng.md"
 
     @property

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from ..records import Byline
@@ -18,7 +19,14 @@ PHOTO_SUFFIX = PHOTO_SUFFIXES[0]
 MAX_BYLINE_CHARS = 600
 _ROLES = sorted(REPORTER_ROLES + CORRESPONDENT_ROLES, key=len, reverse=True)
 _ROLE_RE = "|".join(_ROLES)
-_NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fff·]{1,7}$")
+# Name characters: ideographs of every block (Extension B `𠮷` included) and the look-alikes PDF
+# exports put in their place (Kangxi radicals `⼩`, compatibility ideographs `金`); a middle dot
+# joins the parts of a transliterated name (`买买提·艾力`), printed as `·`, `•`, `・` or `‧`.
+_IDEOGRAPH = "\u3400-\u9fff\uf900-\ufaff\u2e80-\u2fdf\U00020000-\U0003ffff"
+_NAME_DOTS = "·•・‧･.．"
+_NAME = re.compile(rf"^[{_IDEOGRAPH}][{_IDEOGRAPH}{_NAME_DOTS}]{{1,9}}$")
+_LOOK_ALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+_DOT = re.compile(f"[{_NAME_DOTS}]")
 # The longest personal name we accept as one token; longer tokens are names run together.
 MAX_NAME_LENGTH = 4
 
@@ -28,7 +36,7 @@ def parse_byline(text: str) -> Byline | None:
     if len(text) > MAX_BYLINE_CHARS or not _MAY_BE_BYLINE.match(text):
         return None  # the splitter asks about every line; most start with no role word
     text = re.sub(r"\s+", " ", text.strip())
-    rest = text
+    rest = _ROLE_COLON.sub(r"\1 ", text)  # `记者：王小明`
     is_photo = rest.startswith(PHOTO_MARK)
     rest = rest.lstrip(PHOTO_MARK).strip()
     tokens = [t for t in re.split(r"[ 、]+", rest) if t]
@@ -46,8 +54,9 @@ def parse_byline(text: str) -> Byline | None:
                 return None
             role, names_in_role = token, 0
             continue
-        if not _NAME.match(token):
+        if not _NAME.match(token) or _DOT.match(token[-1]):
             return None
+        token = normalise_name(token)
         names_in_role += 1
         if is_photo:
             byline.photographers.append(token)
@@ -58,9 +67,19 @@ def parse_byline(text: str) -> Byline | None:
     return byline if names_in_role else None
 
 
+def normalise_name(name: str) -> str:
+    """A name as it should read: PDF look-alike characters (Kangxi radicals, compatibility
+    ideographs) become the ideographs they stand for, every middle dot becomes `·`."""
+    name = _LOOK_ALIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), name)
+    return _DOT.sub("·", name)
+
+
 # A byline starts with a role word, after an optional photo mark: a cheap test before parsing.
 _MAY_BE_BYLINE = re.compile(rf"^[\s{re.escape(PHOTO_MARK)}]*(?:{_ROLE_RE})")
-_TRAILING_START = re.compile(rf"\s(?={PHOTO_MARK}|(?:{_ROLE_RE}) )")
+_ROLE_COLON = re.compile(rf"(?<![\u4e00-\u9fff])({_ROLE_RE})\s*[:：]\s*")
+_TRAILING_START = re.compile(rf"\s(?={PHOTO_MARK}|(?:{_ROLE_RE})\s*[ :：])"
+                             # `…供认不讳。记者：王小明`: the colon marks the byline without a space
+                             rf"|(?<=[。！？”])(?=(?:{_ROLE_RE})\s*[:：])")
 
 
 def split_trailing_byline(line: str) -> tuple[str, Byline] | None:
@@ -79,7 +98,7 @@ def split_run_together(name: str, known: set[str]) -> list[str]:
     A token is split only if it is longer than a plausible single name or every part but at most
     one is a known name; otherwise it is kept (four-character names exist).
     """
-    if len(name) < 4 or name in known:
+    if len(name) < 4 or name in known or "·" in name:
         return [name]
     best: list[str] | None = None
     best_score = 0

@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import bylines as byline_rules
-from ..records import Block, Byline, NoiseLine, SplitArticle, SplitIssue
+from ..records import Block, Byline, Doubt, NoiseLine, SplitArticle, SplitIssue
 from .text import clean_line, display_width, ends_sentence, ends_with_figure_ref, non_space, normalise_heading, normalise_paragraph
-from .titles import generate_title
+from .titles import generate_title_checked
 
 # Stray lines made only of circled numbers (`①①`) stand between photo items.
 _NOISE = re.compile(r"^[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\s]+$")
@@ -42,25 +42,30 @@ class Line:
 def split_seed(text: str, issue_id: str, source: str) -> SplitIssue:
     lines, noise = _read_lines(text)
     articles: list[SplitArticle] = []
+    doubts: list[Doubt] = []
     cursor = 0
     while cursor < len(lines):
         cursor = _skip_blank(lines, cursor)
         if cursor >= len(lines):
             break
         byline_at, byline, last_body_text = _next_byline(lines, cursor)
+        order = len(articles) + 1
         if byline_at is None:
-            articles.append(_trailing_article(lines, cursor, len(articles) + 1))
+            articles.append(_trailing_article(lines, cursor, order, doubts))
             break
         body = lines[cursor:byline_at]
         if last_body_text:
             body.append(Line(lines[byline_at].number, last_body_text))
-        heading_blocks, end = _headline_blocks(lines, byline_at + 1)
-        kicker, headline = _kicker_and_headline(heading_blocks)
+        heading_blocks, end = _headline_blocks(lines, byline_at + 1, _body_column(body), order, doubts)
+        kicker, headline, subtitle = _heading_parts(heading_blocks, order, doubts)
         last_line = heading_blocks[-1][-1].number if heading_blocks else lines[byline_at].number
-        articles.append(_make_article(len(articles) + 1, body, byline, kicker, headline,
-                                      lines[cursor].number, last_line))
+        article = _make_article(order, body, byline, kicker, headline, subtitle,
+                                lines[cursor].number, last_line, doubts)
+        article.byline_line = lines[byline_at].number
+        articles.append(article)
         cursor = end
-    issue = SplitIssue(issue_id=issue_id, source=source, articles=articles, noise=noise)
+    issue = SplitIssue(issue_id=issue_id, source=source, articles=articles, noise=noise,
+                       doubts=sorted(doubts, key=lambda d: (d.line, d.article)))
     check_nothing_lost(text, issue)
     return issue
 
@@ -118,7 +123,20 @@ def _block_at(lines: list[Line], index: int, limit: int | None = None) -> tuple[
 
 # --- kicker and headline -------------------------------------------------------------------------
 
+# The first line of a paragraph is printed indented by two characters; the PDF text drops the
+# indent, so a paragraph's first line measures the column less this much.
+PARAGRAPH_INDENT = 2.0
+_SUBTITLE_MARK = re.compile(r"^(——|—{2,}|－－|--)")
+_SUBTITLE_MAX_WIDTH = 44  # a 副标题 (`——记…`) may run longer than a headline
+# A line cut by a column break ends mid-sentence: the next block may start with the rest of the
+# clause's punctuation, or the line may end on a word that cannot close a phrase.
+_CONTINUATION_START = "，、。；：！？）》」』”’,.;:!?)"
+_OPEN_END = "，、；：“‘（《「『,;:(" + "的了和与及对为将把被等向从给以于并其之或而且也都就在"
+
+
 def _is_heading_line(text: str) -> bool:
+    if _SUBTITLE_MARK.match(text):
+        return display_width(text) <= _SUBTITLE_MAX_WIDTH and "。" not in text
     return (
         display_width(text) <= _HEADLINE_MAX_WIDTH
         and "。" not in text
@@ -133,36 +151,134 @@ def _is_heading_block(block: list[Line]) -> bool:
     return 1 <= len(block) <= 2 and all(_is_heading_line(line.text) for line in block)
 
 
-def _headline_blocks(lines: list[Line], start: int) -> tuple[list[list[Line]], int]:
-    """Up to two short blocks after a byline (kicker, headline) and where the next article starts."""
+def _is_subtitle_block(block: list[Line]) -> bool:
+    return bool(block) and _SUBTITLE_MARK.match(block[0].text) is not None and _is_heading_block(block)
+
+
+def _body_column(body: list[Line]) -> float | None:
+    """The column width of the body just read (the second widest of its last lines), or None."""
+    widths = sorted((display_width(line.text) for line in body[-8:] if line.text), reverse=True)
+    return widths[1] if len(widths) >= 3 else None
+
+
+def _measured_column(block: list[Line], fallback: float | None) -> float | None:
+    """The column a body block is set in: its widest line but the last (a paragraph's last line
+    falls short). A block of one line measures nothing; the column of the body before stands in."""
+    if len(block) >= 2:
+        return max(display_width(line.text) for line in block[:-1])
+    return fallback
+
+
+def _word_crosses(left: str, right: str) -> bool:
+    """True when a dictionary word of two or more characters spans the end of `left`."""
+    from ..lang.segment import get_jieba
+
+    left, right = left[-4:], right[:4]
+    position = 0
+    for word in get_jieba().cut(left + right):
+        end = position + len(word)
+        if position < len(left) < end and len(word) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in word):
+            return True
+        position = end
+    return False
+
+
+def _continues(line: str, next_text: str) -> bool:
+    """Does `next_text` carry on the sentence (or word) that `line` leaves open?"""
+    if ends_sentence(line):
+        return False
+    return next_text[0] in _CONTINUATION_START or line[-1] in _OPEN_END or _word_crosses(line, next_text)
+
+
+def _body_start(block: list[Line], following: list[Line], fallback_column: float | None
+                ) -> tuple[bool, str | None]:
+    """Is a short block after a byline the next article's first line(s), cut off by a column break?
+
+    A body line runs to the column width of the lines that follow (less the first-line indent)
+    and its sentence goes on in the next block; a headline does neither. Returns (is_body, doubt).
+    """
+    if not following or _is_heading_block(following) or _SUBTITLE_MARK.match(block[0].text):
+        return False, None
+    column = _measured_column(following, fallback_column)
+    if column is None:
+        return False, None
+    width = max(display_width(line.text) for line in block)
+    fills = column - 1.5 - PARAGRAPH_INDENT <= width <= column + 1.5
+    near = width + PARAGRAPH_INDENT >= column - 3 and width >= 0.7 * column
+    # The block after a headline opens a paragraph (indented, so short of the column); the rest
+    # of a cut paragraph fills it from its first line.
+    inner = [display_width(line.text) for line in following[1:-1]]
+    full_first = bool(inner) and display_width(following[0].text) >= max(inner) - 0.5
+    goes_on = _continues(block[-1].text, following[0].text) or full_first
+    if fills and goes_on:
+        return True, None
+    if fills:
+        return True, ("read as the first line of the next article (it is as wide as the column), "
+                      "though it could be a headline")
+    if goes_on and near:
+        return False, "read as a headline, though the text after it seems to continue it"
+    if near:
+        return False, "read as a headline, though it is nearly as wide as the body column"
+    return False, None
+
+
+def _headline_blocks(lines: list[Line], start: int, body_column: float | None, order: int,
+                     doubts: list[Doubt]) -> tuple[list[list[Line]], int]:
+    """Up to two short blocks after a byline (kicker, headline), an optional `——` subtitle block,
+    and where the next article starts."""
     blocks: list[list[Line]] = []
     cursor = start
-    while len(blocks) < 2:
+    while True:
         index = _skip_blank(lines, cursor)
         if index >= len(lines):
             break
         block, end = _block_at(lines, index, limit=3)  # a heading block has one or two lines
-        if not _is_heading_block(block):
+        if blocks and _is_subtitle_block(block) and not any(_is_subtitle_block(b) for b in blocks):
+            blocks.append(block)  # the headline's 副标题, right under it or one blank line under
+            cursor = end
+            break
+        if len(blocks) == 2 or not _is_heading_block(block) or _is_subtitle_block(block):
             break
         if blocks and len(blocks[0]) == 2:
             break  # a two-line first block is the headline itself: no kicker before it
+        following, _ = _block_at(lines, _skip_blank(lines, end), limit=8)
+        is_body, doubt = _body_start(block, following, body_column)
+        if doubt:
+            doubts.append(Doubt(block[0].number, order + 1 if is_body else order, doubt))
+        if is_body:
+            break
         blocks.append(block)
         cursor = end
     return blocks, cursor
 
 
-def _kicker_and_headline(blocks: list[list[Line]]) -> tuple[Line | None, list[Line]]:
+def _heading_parts(blocks: list[list[Line]], order: int, doubts: list[Doubt]
+                   ) -> tuple[Line | None, list[Line], list[Line]]:
+    """(kicker, headline lines, subtitle lines) from the heading blocks."""
+    subtitle: list[Line] = []
+    if blocks and _is_subtitle_block(blocks[-1]) and len(blocks) > 1:
+        subtitle, blocks = blocks[-1], blocks[:-1]
+    if len(blocks) == 1:
+        # `——…` right under the headline, in the same block
+        block = blocks[0]
+        at = next((i for i, line in enumerate(block) if i and _SUBTITLE_MARK.match(line.text)), None)
+        if at is not None:
+            subtitle, blocks = block[at:] + subtitle, [block[:at]]
     if len(blocks) == 2:
-        return blocks[0][0], blocks[1]
+        return blocks[0][0], blocks[1], subtitle
     if len(blocks) == 1:
         block = blocks[0]
-        if len(block) == 2 and _UNIT_LINE.match(block[0].text) and not _UNIT_LINE.match(block[1].text):
-            return block[0], block[1:]
-        return None, block
-    return None, []
+        if len(block) == 2 and _UNIT_LINE.match(block[0].text):
+            # Only the blank line between them marks a kicker: two lines printed together are
+            # one headline, even when the first names a unit.
+            doubts.append(Doubt(block[0].number, order,
+                                "a two-line headline whose first line names a unit: read as one headline, "
+                                "could be kicker and headline"))
+        return None, block, subtitle
+    return None, [], subtitle
 
 
-def _trailing_article(lines: list[Line], start: int, order: int) -> SplitArticle:
+def _trailing_article(lines: list[Line], start: int, order: int, doubts: list[Doubt]) -> SplitArticle:
     """The text after the last byline (or a seed without bylines): body, then maybe kicker/headline."""
     region = lines[start:]
     blocks: list[tuple[int, int]] = []  # (start, end) of each block within region
@@ -175,37 +291,52 @@ def _trailing_article(lines: list[Line], start: int, order: int) -> SplitArticle
         blocks.append((index, end))
         index = end
     heading: list[list[Line]] = []
-    for block_start, block_end in reversed(blocks[1:]):
+    candidates = list(reversed(blocks[1:]))
+    subtitle: list[list[Line]] = []
+    if len(candidates) >= 2 and _is_subtitle_block(region[candidates[0][0]:candidates[0][1]]):
+        subtitle = [region[candidates[0][0]:candidates[0][1]]]
+        candidates = candidates[1:]
+    for block_start, block_end in candidates:
         block = region[block_start:block_end]
-        if len(heading) == 2 or not _is_heading_block(block) or (heading and len(block) != 1):
+        if len(heading) == 2 or not _is_heading_block(block) or _is_subtitle_block(block) \
+                or (heading and len(block) != 1):
             break
         heading.insert(0, block)
-    body_end = blocks[len(blocks) - len(heading)][0] if heading else len(region)
-    kicker, headline = _kicker_and_headline(heading)
-    return _make_article(order, region[:body_end], Byline(), kicker, headline,
-                         region[0].number, region[-1].number)
+    if not heading:
+        subtitle = []
+    taken = len(heading) + len(subtitle)
+    body_end = blocks[len(blocks) - taken][0] if taken else len(region)
+    kicker, headline, subtitle_lines = _heading_parts(heading + subtitle, order, doubts)
+    return _make_article(order, region[:body_end], Byline(), kicker, headline, subtitle_lines,
+                         region[0].number, region[-1].number, doubts)
 
 
 # --- the article -------------------------------------------------------------------------------
 
 def _make_article(order: int, body: list[Line], byline: Byline, kicker: Line | None,
-                  headline: list[Line], first_line: int, last_line: int) -> SplitArticle:
-    blocks = body_blocks(body)
+                  headline: list[Line], subtitle: list[Line], first_line: int, last_line: int,
+                  doubts: list[Doubt]) -> SplitArticle:
+    blocks = body_blocks(body, order, doubts)
     is_photo = bool(byline.photographers)
     if headline:
         title, generated = normalise_heading([line.text for line in headline]), False
     else:
         first_paragraph = next((b.text for b in blocks if b.kind == "paragraph"), "")
-        title, generated = generate_title(first_paragraph), True
+        generated_title = generate_title_checked(first_paragraph)
+        title, generated = generated_title.title, True
+        if generated_title.doubt:
+            doubts.append(Doubt(first_line, order, generated_title.doubt))
     kind = "photo" if is_photo else ("article" if headline else "brief")
     return SplitArticle(
         order=order, title=title, title_generated=generated,
         kicker=kicker.text if kicker else None, kind=kind, byline=byline, blocks=blocks,
-        first_line=first_line, last_line=last_line, headline_raw=[line.text for line in headline],
+        first_line=first_line, last_line=last_line,
+        headline_raw=[line.text for line in headline + subtitle],
+        subtitle=normalise_heading([line.text for line in subtitle]) if subtitle else None,
     )
 
 
-def body_blocks(body: list[Line]) -> list[Block]:
+def body_blocks(body: list[Line], order: int = 0, doubts: list[Doubt] | None = None) -> list[Block]:
     """Re-flow hard-wrapped body lines into paragraphs and subheads."""
     lines = _non_blank_with_gaps(body)
     blocks: list[Block] = []
@@ -229,8 +360,11 @@ def body_blocks(body: list[Line]) -> list[Block]:
             flush()
         current.append(line)
         next_line = lines[index + 1] if index + 1 < len(lines) else None
+        # The first line of a paragraph lacks its indent: it is short only if it stays short
+        # with the indent added back.
+        indent = PARAGRAPH_INDENT if len(current) == 1 else 0.0
         if ends_sentence(line.text) and (
-            line.blank_after or next_line is None or _is_short(lines, index)
+            line.blank_after or next_line is None or _is_short(lines, index, indent)
             or ends_with_figure_ref(line.text) or _FIGURE_MARK.match(next_line.text)
         ):
             flush()
@@ -262,8 +396,8 @@ def _column_width(lines: list[Line], index: int, skip: int = 1) -> float:
     return widths[1] if len(widths) > 1 else widths[0]
 
 
-def _is_short(lines: list[Line], index: int) -> bool:
-    return display_width(lines[index].text) < _column_width(lines, index) - 1.5
+def _is_short(lines: list[Line], index: int, indent: float = 0.0) -> bool:
+    return display_width(lines[index].text) + indent < _column_width(lines, index) - 1.5
 
 
 def _is_subhead_line(lines: list[Line], index: int, skip: int) -> bool:

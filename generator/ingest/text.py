@@ -78,14 +78,41 @@ def _is_latin_word_char(char: str) -> bool:
     return char.isascii() and char.isalpha()
 
 
+# Inside a URL, an e-mail address or a domain a line break is no space: `https://www.exam` +
+# `ple.gov.cn`. A Latin token reads as one when it holds `://`, `www.`, `@` or a dot or slash.
+_ADDRESS_PART = re.compile(r"(?:://|www\.|@|[A-Za-z0-9][./][A-Za-z0-9]|[./@_-]$|^[./@_-])")
+_LATIN_TAIL = re.compile(r"[!-~]+$")
+_LATIN_HEAD = re.compile(r"^[!-~]+")
+
+
+def _latin_break_is_space(before: str, after: str) -> bool:
+    """Does a line break between two Latin characters stand for a space?
+
+    Only between words of Latin prose (`the quick` / `brown fox`): not inside an address, and
+    not inside a Latin word set in Chinese text (`爱山东AP` / `P上线`), whose line break cut it.
+    """
+    tail = _LATIN_TAIL.search(before).group()
+    head = _LATIN_HEAD.match(after).group()
+    if _ADDRESS_PART.search(tail) or _ADDRESS_PART.search(head):
+        return False
+    glued_left = len(tail) == len(before) or not before[-len(tail) - 1].isspace()
+    glued_right = len(head) == len(after) or not after[len(head)].isspace()
+    if glued_left and glued_right and (is_cjk(before[-len(tail) - 1:-len(tail)] or "")
+                                       or is_cjk(after[len(head):len(head) + 1])):
+        return False
+    return True
+
+
 def join_wrapped(lines: list[str]) -> str:
-    """Join hard-wrapped lines: no separator in Chinese, one space between two Latin words."""
+    """Join hard-wrapped lines: no separator in Chinese (nor inside an address or a word), one
+    space between two words of Latin prose."""
     out = ""
     for line in lines:
         line = line.strip()
         if not line:
             continue
-        if out and _is_latin_word_char(out[-1]) and _is_latin_word_char(line[0]):
+        if out and _is_latin_word_char(out[-1]) and _is_latin_word_char(line[0]) \
+                and _latin_break_is_space(out, line):
             out += " "
         out += line
     return out
