@@ -39,7 +39,7 @@ _DANGLING = set("的了在和与及对为将把被等向从给以于并其之或
 def _tagger():
     import jieba.posseg
 
-    return jieba.posseg.POSTokenizer(_tokenizer())
+    return jieba.posseg.POSTokenizer(_tokenizer().python_tokenizer())  # posseg needs jieba's own tokenizer
 
 
 @lru_cache(maxsize=1)
