@@ -5,6 +5,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No hypothesis deadline: a property must not fail because the machine is busy (speed belongs
+# in the benchmark, not in tests).
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 # The made-up and real test sites (built_site, sample_content, …) for every test module.
 pytest_plugins = ["tests.fixtures_site"]
