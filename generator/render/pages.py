@@ -181,8 +181,10 @@ def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
     }
     if article.date:
         data["datePublished"] = article.date
-    if article.tags:
-        data["keywords"] = [t.name for t in article.tags]
+    # Keywords are the article's own tags, also those too rare for a tag page of their own.
+    keywords = [t.strip() for t in article.article.tags if t.strip()]
+    if keywords:
+        data["keywords"] = list(dict.fromkeys(keywords))
     if absolute_url(model, article.url):
         data["url"] = absolute_url(model, article.url)
         part_of["url"] = absolute_url(model, issue.url)
