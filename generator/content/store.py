@@ -5,6 +5,7 @@ kept in the cache and parsed again only when their modification time or size cha
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -81,7 +82,13 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
             raise value
         return value
 
-    for issue_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    entries = sorted(p for p in content_dir.iterdir() if not p.name.startswith("."))
+    for link in (p for p in entries if p.is_symlink() and p.is_dir()):
+        # A linked folder is not an issue: a link to `.` or to a parent would loop, and a link
+        # to another issue would publish it twice. Reported, never followed.
+        result.errors.append(ContentError(link.name, f"is a link to the folder {os.path.realpath(link)}; "
+                                                     "links are not followed (copy or move the folder instead)"))
+    for issue_dir in (p for p in entries if p.is_dir() and not p.is_symlink()):
         meta_path = issue_dir / ISSUE_FILE
         rel_meta = f"{issue_dir.name}/{ISSUE_FILE}"
         meta = IssueMeta(id=issue_dir.name, source="")
