@@ -83,12 +83,16 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
         return value
 
     entries = sorted(p for p in content_dir.iterdir() if not p.name.startswith("."))
-    for link in (p for p in entries if p.is_symlink() and p.is_dir()):
-        # A linked folder is not an issue: a link to `.` or to a parent would loop, and a link
-        # to another issue would publish it twice. Reported, never followed.
+    root = os.path.realpath(content_dir)
+    looping = {p for p in entries if p.is_symlink() and p.is_dir()
+               and (os.path.realpath(p) + os.sep).startswith(root + os.sep)}
+    for link in sorted(looping):
+        # A link to a folder inside content/ is not an issue: a link to `.` would loop (and be
+        # an empty issue), one to another issue would publish it twice. Reported, not followed.
+        # (A link out of content/ is read, and each of its files reported as outside.)
         result.errors.append(ContentError(link.name, f"is a link to the folder {os.path.realpath(link)}; "
                                                      "links are not followed (copy or move the folder instead)"))
-    for issue_dir in (p for p in entries if p.is_dir() and not p.is_symlink()):
+    for issue_dir in (p for p in entries if p.is_dir() and p not in looping):
         meta_path = issue_dir / ISSUE_FILE
         rel_meta = f"{issue_dir.name}/{ISSUE_FILE}"
         meta = IssueMeta(id=issue_dir.name, source="")
