@@ -11,7 +11,7 @@ from .caches import DEFAULT_CACHE_DIR
 from .config import ConfigError, load_config
 from .pipeline import BuildPaths, ProgressPrinter, run_build
 from .render.theme import ThemeError
-from .output import OutputPathError
+from .output import OutputPathError, check_not_under_a_file
 from .lock import DEFAULT_WAIT_SECONDS, BuildLock, LockBusyError
 from .search import SearchSetupError
 from .serve import add_serve_arguments, serve_from_args
@@ -111,6 +111,8 @@ def build_once(args, out: TextIO | None = None, restore: set[str] | None = None)
     import_only = args.command == "import"
     folders = [paths.content] if import_only else [paths.content, paths.output]
     try:
+        for folder, option in zip(folders, ("--content", "--output")):
+            check_not_under_a_file(folder, option)
         with BuildLock(folders, getattr(args, "lock_wait", DEFAULT_WAIT_SECONDS)):
             report = run_build(paths, _config(args), import_only=import_only,
                                full=getattr(args, "full", False), progress=ProgressPrinter(),

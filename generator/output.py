@@ -337,6 +337,16 @@ def _remove_empty_parents(folder: Path, root: Path) -> None:
         folder = folder.parent
 
 
+def check_not_under_a_file(folder: Path, option: str) -> None:
+    """Refuse a folder path that runs through a regular file (`notes.txt/public`)."""
+    given = Path(folder)
+    for parent in [given, *given.parents]:
+        if parent.exists() and not parent.is_dir():
+            raise OutputPathError(f"{option} {given}: {parent} is a file, not a folder; choose another {option}")
+        if parent.exists():
+            break
+
+
 def check_output_dir(output_dir: Path, protected: list[Path], known_output: bool,
                      keep: tuple[str, ...] = DEFAULT_KEEP) -> None:
     """Refuse an output folder whose cleaning would destroy something that is not our site.
@@ -344,13 +354,8 @@ def check_output_dir(output_dir: Path, protected: list[Path], known_output: bool
     Only a folder this project built (it holds SITE_MARKER; or, built before the marker
     existed, the cache knows it and it holds an index.html) is ever cleaned; any other folder
     must be empty apart from the files the user keeps (`.git`, `CNAME`, …)."""
-    given = Path(output_dir)
-    for parent in [given, *given.parents]:
-        if parent.exists() and not parent.is_dir():
-            raise OutputPathError(f"output {given}: {parent} is a file, not a folder; choose another --output")
-        if parent.exists():
-            break
-    output_dir = given.resolve()
+    check_not_under_a_file(output_dir, "--output")
+    output_dir = Path(output_dir).resolve()
     for path in protected:
         path = Path(path).resolve()
         if output_dir == path or output_dir in path.parents:
