@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _restore(args) -> int:
     """`build.py restore FILE`: a withdrawn article is imported again, under its old name."""
-    from .content.withdrawn import withdrawn_path
+    from .content.withdrawn import withdraw_again, withdrawn_path
 
     rel = withdrawn_path(args.content, args.file)
     if rel is None:
@@ -156,6 +156,7 @@ def _restore(args) -> int:
     args.command = "build"
     status = build_once(args, restore={rel})
     if status != 2 and not (Path(args.content) / rel).is_file():
+        withdraw_again(args.content, rel)
         print(f"error: content/{rel} could not be restored: its seed no longer holds the article", file=sys.stderr)
         return 2
     if status != 2:

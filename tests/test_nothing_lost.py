@@ -530,3 +530,17 @@ def test_10_links_to_content_itself_are_reported_not_followed(project, capsys):
     assert lines_with(out, "error: loop: is a link to the folder")
     assert "render: 1 issues, 4 articles" in out
     assert contents(project.public) == public
+
+
+def test_3_restore_when_the_seed_no_longer_holds_the_article_keeps_it_withdrawn(project, capsys):
+    victim = next(p for p in sorted((project.content / "issue1").glob("*.md")) if "反诈" in p.read_text("utf-8"))
+    rel = f"issue1/{victim.name}"
+    victim.unlink()
+    project.build(capsys=capsys)
+    project.seed("issue1.txt", seed_text("spring", "traffic", brief_last=True))
+    project.build(capsys=capsys)
+    capsys.readouterr()
+    assert main(["restore", rel, *project.args()]) == 2
+    assert "its seed no longer holds the article" in capsys.readouterr().err
+    assert not victim.exists()
+    assert [i["path"] for i in withdrawn_items(project.content)] == [rel]

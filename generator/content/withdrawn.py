@@ -60,4 +60,16 @@ def withdrawn_path(content_dir: Path, name: str) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-__all__ = ["STATE_FILE", "unsure_match_items", "withdrawn_items", "withdrawn_path"]
+def withdraw_again(content_dir: Path, rel: str) -> None:
+    """A restore that found no article to bring back: the withdrawal stands as it was."""
+    from .state import Withdrawal
+
+    state = ImportState.load(Path(content_dir))
+    issue_id = rel.split("/", 1)[0]
+    issue = state.issues.get(issue_id)
+    identity = issue.articles.pop(rel, None) if issue else None
+    state.withdrawn[rel] = Withdrawal(issue_id, identity)
+    state.save(Path(content_dir))
+
+
+__all__ = ["STATE_FILE", "unsure_match_items", "withdraw_again", "withdrawn_items", "withdrawn_path"]
