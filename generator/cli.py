@@ -11,7 +11,8 @@ from .caches import DEFAULT_CACHE_DIR
 from .config import ConfigError, load_config
 from .pipeline import BuildPaths, ProgressPrinter, run_build
 from .render.theme import ThemeError
-from .output import OutputPathError
+from .output import OutputPathError, check_not_under_a_file
+from .lock import DEFAULT_WAIT_SECONDS, BuildLock, LockBusyError
 from .search import SearchSetupError
 from .serve import add_serve_arguments, serve_from_args
 
@@ -46,6 +47,15 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
                         help="render every page, even those whose inputs did not change")
     parser.add_argument("--report-json", dest="report_json", type=Path, default=argparse.SUPPRESS,
                         help="also write the build summary and stage timings as JSON to this file")
+    parser.add_argument("--allow-shrink", dest="allow_shrink", action="store_true", default=argparse.SUPPRESS,
+                        help="build even if the site would lose most of its articles (an emptied or "
+                             "missing content folder); without it such a build is refused")
+
+
+def _add_lock_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lock-wait", dest="lock_wait", type=float, default=argparse.SUPPRESS, metavar="SECONDS",
+                        help="how long to wait for another build on the same folders to finish "
+                             f"(default: {DEFAULT_WAIT_SECONDS:.0f}; 0 refuses at once)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,20 +64,31 @@ def build_parser() -> argparse.ArgumentParser:
         description="Bulletin archive generator. With no command: import new seeds into content/ "
                     "and build the site into public/.",
         epilog="Exit status: 0 built, 1 built but something was skipped (listed in the summary), "
-               "2 not built (bad config, theme or setup).",
+               "2 not built (bad config, theme, output folder or setup; another build holding the "
+               "folders; a site that would shrink; a disk that is full or read-only).",
     )
     _add_path_options(parser)
     _add_site_options(parser)
+    _add_lock_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = sub.add_parser("build", help="import new or changed seeds, then build the site (default)")
     _add_path_options(build, defaults=False)
     _add_site_options(build)
+    _add_lock_option(build)
     imp = sub.add_parser("import", help="only import new or changed seeds into content/")
     _add_path_options(imp, defaults=False)
+    _add_lock_option(imp)
     serve = sub.add_parser("serve", help="build, serve public/ on localhost, rebuild and reload on changes")
     _add_path_options(serve, defaults=False)
     _add_site_options(serve)
+    _add_lock_option(serve)
     add_serve_arguments(serve)
+    restore = sub.add_parser("restore", help="bring back an article the editor withdrew (deleted or moved): "
+                                             "import it again from its seed")
+    restore.add_argument("file", help="the withdrawn article, e.g. content/<issue>/03-….md")
+    _add_path_options(restore, defaults=False)
+    _add_site_options(restore)
+    _add_lock_option(restore)
     return parser
 
 
@@ -81,13 +102,30 @@ def _config(args):
         theme=getattr(args, "theme", None), base_url=getattr(args, "base_url", None))
 
 
-def build_once(args, out: TextIO | None = None) -> int:
-    """One build with the summary printed; the exit status of `build.py build`."""
+def build_once(args, out: TextIO | None = None, restore: set[str] | None = None) -> int:
+    """One build with the summary printed; the exit status of `build.py build`.
+
+    The build holds the lock of the folders it writes (content/, and the output folder unless
+    it only imports): a second build on them waits, then refuses (exit 2)."""
+    paths = _paths(args)
+    import_only = args.command == "import"
+    folders = [paths.content] if import_only else [paths.content, paths.output]
     try:
-        report = run_build(_paths(args), _config(args), import_only=args.command == "import",
-                           full=getattr(args, "full", False), progress=ProgressPrinter())
-    except (ConfigError, ThemeError, SearchSetupError, OutputPathError) as exc:
+        for folder, option in zip(folders, ("--content", "--output")):
+            check_not_under_a_file(folder, option)
+        with BuildLock(folders, getattr(args, "lock_wait", DEFAULT_WAIT_SECONDS)):
+            report = run_build(paths, _config(args), import_only=import_only,
+                               full=getattr(args, "full", False), progress=ProgressPrinter(),
+                               allow_shrink=getattr(args, "allow_shrink", False), restore=restore)
+    except (ConfigError, ThemeError, SearchSetupError, OutputPathError, LockBusyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # A full disk, a read-only folder, a path through a file: nothing was built, and the
+        # previous site stands (the output is only ever replaced as a whole, at the end).
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot write{where}: {exc.strerror or exc}; nothing was built, the previous site "
+              "is unchanged", file=sys.stderr)
         return 2
     report.print_summary(out or sys.stdout)
     if getattr(args, "report_json", None):
@@ -101,7 +139,29 @@ def main(argv: list[str] | None = None) -> int:
     args.command = args.command or "build"
     if args.command == "serve":
         return _serve(args)
+    if args.command == "restore":
+        return _restore(args)
     return build_once(args)
+
+
+def _restore(args) -> int:
+    """`build.py restore FILE`: a withdrawn article is imported again, under its old name."""
+    from .content.withdrawn import withdraw_again, withdrawn_path
+
+    rel = withdrawn_path(args.content, args.file)
+    if rel is None:
+        print(f"error: {args.file} is not a withdrawn article of {args.content} (see `build.py review`)",
+              file=sys.stderr)
+        return 2
+    args.command = "build"
+    status = build_once(args, restore={rel})
+    if status != 2 and not (Path(args.content) / rel).is_file():
+        withdraw_again(args.content, rel)
+        print(f"error: content/{rel} could not be restored: its seed no longer holds the article", file=sys.stderr)
+        return 2
+    if status != 2:
+        print(f"restored content/{rel}")
+    return status
 
 
 def _serve(args) -> int:

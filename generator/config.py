@@ -26,6 +26,10 @@ class SiteConfig:
     page_size: int = 20  # articles per page of a unit, tag, person or year list
     feed_size: int = 20  # articles in the Atom feed
     related_count: int = 5  # related articles shown under an article
+    # Paths in the output folder the build never removes and carries over when it swaps the
+    # folder (patterns relative to the output folder, e.g. `downloads/*`); `.git`, `CNAME` and
+    # `.nojekyll` are always kept.
+    keep: tuple[str, ...] = (".git", "CNAME", ".nojekyll")
 
     def with_overrides(self, **values) -> "SiteConfig":
         """A copy with every non-None value replaced (command-line options win over the file)."""
@@ -62,7 +66,13 @@ def parse_config(data: object, source: str = DEFAULT_CONFIG_NAME) -> SiteConfig:
     for key, value in data.items():
         if value is None:
             continue
-        if key in _INT_KEYS:
+        if key == "keep":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip("/") and ".." not in v.split("/")
+                                                      for v in value):
+                raise ConfigError(f"{source} [{key}]: must be a list of paths inside the output folder, "
+                                  f"not {value!r}")
+            value = tuple(dict.fromkeys(SiteConfig.keep + tuple(v.strip("/") for v in value)))
+        elif key in _INT_KEYS:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{source} [{key}]: must be a positive whole number, not {value!r}")
         elif not isinstance(value, str):

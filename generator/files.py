@@ -10,5 +10,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        # A full disk or a killed write: the temporary file must not outlive the failure.
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise

@@ -16,6 +16,7 @@ uploads only what changed; files that no longer belong to the site are removed.
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -26,11 +27,55 @@ from pathlib import Path
 from .caches import file_signature as _signature
 from .files import write_atomic
 
-SITE_MARKERS = ("index.html", "404.html")
+SITE_MARKER = ".bulletin-site"  # written into every folder this project built: only such a folder is cleaned
+LEGACY_SITE_MARKERS = ("index.html", "404.html")  # a site built before the marker, known from the cache
+# Files a user keeps in the output folder on purpose (a gh-pages worktree, a custom domain): never
+# removed, carried over when the whole folder is swapped. site.yml `keep:` adds more.
+DEFAULT_KEEP = (".git", "CNAME", ".nojekyll")
 
 
 class OutputPathError(ValueError):
     pass
+
+
+class ShrinkError(OutputPathError):
+    """The build would remove most of the published site (a typo'd or emptied content folder)."""
+
+
+SHRINK_SHARE = 0.5  # a build keeping fewer than this share of the last build's articles is refused …
+SHRINK_MIN_LOST = 10  # … when it would lose at least this many (or all of them)
+
+
+def check_shrink(previous_articles: int, articles: int, issues: int, content_dir: Path) -> None:
+    """Refuse a build that would shrink the site far below the last build (see ShrinkError)."""
+    lost = previous_articles - articles
+    if previous_articles <= 0 or lost <= 0:
+        return
+    if articles > 0 and (articles >= SHRINK_SHARE * previous_articles or lost < SHRINK_MIN_LOST):
+        return
+    if not Path(content_dir).exists():
+        why = f"the content folder {content_dir} does not exist"
+    elif articles == 0:
+        why = f"the content folder {content_dir} holds no articles"
+    else:
+        why = f"content/ holds far fewer articles than before"
+    raise ShrinkError(f"this build would shrink the site from {previous_articles} articles to {articles} "
+                      f"({issues} issues): {why}. Nothing was changed. Check --content; if the site is meant "
+                      "to shrink, run again with --allow-shrink")
+
+
+def read_marker(output_dir: Path) -> dict:
+    """What the last build recorded in its site marker ({} when there is none or it is unreadable)."""
+    try:
+        data = json.loads((Path(output_dir) / SITE_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def marker_bytes(articles: int, issues: int) -> bytes:
+    return (json.dumps({"built_by": "bulletin archive generator (build.py)", "issues": issues,
+                        "articles": articles}, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -67,6 +112,41 @@ def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+def is_kept(rel: str, keep: tuple[str, ...]) -> bool:
+    """Whether an output-relative path is, or is inside, one the user keeps (patterns match a
+    path or any of its leading folders, `fnmatch`-style)."""
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(fnmatch.fnmatchcase(prefix, pattern.strip("/")) for pattern in keep for prefix in prefixes)
+
+
+def kept_entries(folder: Path, keep: tuple[str, ...]) -> list[str]:
+    """The top-level entries of `folder` the user keeps, and kept paths deeper down (relative)."""
+    found = []
+    prefix = len(str(folder)) + 1
+    for base, dirs, files in os.walk(folder):
+        rel_base = base[prefix:].replace(os.sep, "/")
+        for name in sorted(dirs + files):
+            rel = f"{rel_base}/{name}" if rel_base else name
+            if is_kept(rel, keep):
+                found.append(rel)
+        dirs[:] = [d for d in dirs if not is_kept(f"{rel_base}/{d}" if rel_base else d, keep)]
+    return found
+
+
+def carry_kept(source: Path, target: Path, keep: tuple[str, ...]) -> None:
+    """Move the kept files of the folder being retired into the folder replacing it (where the
+    new site does not have them). Runs after the swap and again on recovery, so a build killed
+    in between loses nothing."""
+    if not source.is_dir():
+        return
+    for rel in kept_entries(source, keep):
+        old, new = source / rel, target / rel
+        if (old.exists() or old.is_symlink()) and not (new.exists() or new.is_symlink()):
+            new.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(old, new)
+
+
 
 
 SWAP_SHARE = 0.5  # above this share of changed files, swapping the whole folder is cheaper
@@ -88,12 +168,13 @@ def backup_dir(output_dir: Path) -> Path:
     return output_dir.parent / f".{output_dir.name}.backup"
 
 
-def recover(output_dir: Path) -> None:
+def recover(output_dir: Path, keep: tuple[str, ...] = DEFAULT_KEEP) -> None:
     """Undo a commit that was interrupted, leaving the site as the last complete build made it."""
     output_dir = Path(output_dir)
     retired = retired_dir(output_dir)
-    if retired.is_dir():  # killed between the two renames of a swap
+    if retired.is_dir():  # killed between the two renames of a swap, or before the kept files moved
         if output_dir.exists():
+            carry_kept(retired, output_dir, keep)
             shutil.rmtree(retired, ignore_errors=True)
         else:
             os.rename(retired, output_dir)
@@ -116,10 +197,10 @@ def recover(output_dir: Path) -> None:
     shutil.rmtree(backup_dir(output_dir), ignore_errors=True)
 
 
-def tidy(output_dir: Path) -> None:
+def tidy(output_dir: Path, keep: tuple[str, ...] = DEFAULT_KEEP) -> None:
     """What a killed build left beside the output: an interrupted commit is rolled back and the
     staging folder removed."""
-    recover(output_dir)
+    recover(output_dir, keep)
     shutil.rmtree(staging_dir(Path(output_dir)), ignore_errors=True)
 
 
@@ -133,13 +214,14 @@ def _unlink(path: Path) -> None:
 class StagedOutput:
     """Collects a build's changed files in a staging folder; `commit` puts them in place."""
 
-    def __init__(self, output_dir: Path, previous: dict[str, OutputRecord]):
+    def __init__(self, output_dir: Path, previous: dict[str, OutputRecord], keep: tuple[str, ...] = DEFAULT_KEEP):
         self.output_dir = Path(output_dir)
         self.previous = previous
+        self.kept_paths = tuple(keep)
         self.records: dict[str, OutputRecord] = {}
         self.report = WriteReport()
         self._carried: list[str] = []  # unchanged files, to link over if the whole folder is swapped
-        recover(self.output_dir)
+        recover(self.output_dir, self.kept_paths)
         self.staging = staging_dir(self.output_dir)
         self._output_prefix = str(self.output_dir)
         if self.staging.exists():  # left by a build that was killed
@@ -225,6 +307,7 @@ class StagedOutput:
         if self.output_dir.exists():
             os.rename(self.output_dir, retired)
         os.rename(self.staging, self.output_dir)
+        carry_kept(retired, self.output_dir, self.kept_paths)
         shutil.rmtree(retired, ignore_errors=True)
 
     def _move_changes(self) -> None:
@@ -256,11 +339,13 @@ class StagedOutput:
             return []
         stale = []
         prefix = len(self._output_prefix) + 1
-        for folder, _, files in os.walk(self._output_prefix):
+        for folder, dirs, files in os.walk(self._output_prefix):
             base = folder[prefix:].replace(os.sep, "/")
+            if self.kept_paths:
+                dirs[:] = [d for d in dirs if not is_kept(f"{base}/{d}" if base else d, self.kept_paths)]
             for name in files:
                 rel = f"{base}/{name}" if base else name
-                if rel not in self.records:
+                if rel not in self.records and not (self.kept_paths and is_kept(rel, self.kept_paths)):
                     stale.append(rel)
         return stale
 
@@ -274,8 +359,24 @@ def _remove_empty_parents(folder: Path, root: Path) -> None:
         folder = folder.parent
 
 
-def check_output_dir(output_dir: Path, protected: list[Path], known_output: bool) -> None:
-    """Refuse an output folder whose replacement would destroy something that is not a site."""
+def check_not_under_a_file(folder: Path, option: str) -> None:
+    """Refuse a folder path that runs through a regular file (`notes.txt/public`)."""
+    given = Path(folder)
+    for parent in [given, *given.parents]:
+        if parent.exists() and not parent.is_dir():
+            raise OutputPathError(f"{option} {given}: {parent} is a file, not a folder; choose another {option}")
+        if parent.exists():
+            break
+
+
+def check_output_dir(output_dir: Path, protected: list[Path], known_output: bool,
+                     keep: tuple[str, ...] = DEFAULT_KEEP) -> None:
+    """Refuse an output folder whose cleaning would destroy something that is not our site.
+
+    Only a folder this project built (it holds SITE_MARKER; or, built before the marker
+    existed, the cache knows it and it holds an index.html) is ever cleaned; any other folder
+    must be empty apart from the files the user keeps (`.git`, `CNAME`, …)."""
+    check_not_under_a_file(output_dir, "--output")
     output_dir = Path(output_dir).resolve()
     for path in protected:
         path = Path(path).resolve()
@@ -283,11 +384,17 @@ def check_output_dir(output_dir: Path, protected: list[Path], known_output: bool
             raise OutputPathError(f"output folder {output_dir} would replace {path}; choose another --output")
     if output_dir == Path(output_dir.anchor) or output_dir == Path.home():
         raise OutputPathError(f"output folder {output_dir} is not a site folder; choose another --output")
-    if known_output or not output_dir.exists():
+    if not output_dir.exists():
         return
     if not output_dir.is_dir():
         raise OutputPathError(f"output {output_dir} exists and is not a folder")
-    entries = list(output_dir.iterdir())
-    if entries and not any((output_dir / marker).is_file() for marker in SITE_MARKERS):
-        raise OutputPathError(f"output folder {output_dir} is not empty and does not hold a site built "
-                              "here (every file in it would be replaced); empty it or choose another --output")
+    if (output_dir / SITE_MARKER).is_file():
+        return
+    if known_output and any((output_dir / marker).is_file() for marker in LEGACY_SITE_MARKERS):
+        return
+    foreign = sorted(p.name for p in output_dir.iterdir() if not is_kept(p.name, keep))
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise OutputPathError(f"output folder {output_dir} was not built here (it has no {SITE_MARKER} file) and "
+                              f"is not empty ({shown}): building would remove those files; empty it, "
+                              "or choose another --output")

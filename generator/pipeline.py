@@ -26,12 +26,14 @@ from . import render, search
 from .caches import DEFAULT_CACHE_DIR, Caches, folder_key
 from .config import SiteConfig
 from .content import ContentSet, load_content, remember_parsed
+from dataclasses import replace as _replace
+
 from .content.state import ImportState
-from .content.write import write_issue
+from .content.write import record_withdrawals, write_issue
 from .enrich.issues import enrich_issues
 from .ingest.seeds import find_changed_seeds, split_seeds
 from .lang import segment
-from .output import StagedOutput, check_output_dir
+from .output import SITE_MARKER, OutputRecord, StagedOutput, check_output_dir, check_shrink, marker_bytes, read_marker
 from .report import BuildReport, ImportReport, RenderReport
 
 STAGES = ("split", "enrich", "content", "load", "model", "render", "search", "commit")
@@ -63,7 +65,8 @@ class StageClock:
 
 
 def run_build(paths: BuildPaths, config: SiteConfig, *, import_only: bool = False, full: bool = False,
-              theme_dirs=None, progress=None) -> BuildReport:
+              theme_dirs=None, progress=None, allow_shrink: bool = False,
+              restore: set[str] | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     caches = Caches(paths.cache)
@@ -71,13 +74,14 @@ def run_build(paths: BuildPaths, config: SiteConfig, *, import_only: bool = Fals
     clock = StageClock(report.stages)
 
     report.imported = import_seeds(paths.seeds, paths.content, project_root=paths.project_root, caches=caches,
-                                   progress=progress, clock=clock)
+                                   progress=progress, clock=clock, restore=restore)
     if not import_only:
         with clock.stage("load"):
             content = load_content(paths.content, caches)
         protected = [p for p in (paths.seeds, paths.content, paths.cache, paths.project_root) if p]
         report.rendered = build_site(content, paths.output, config, caches=caches, theme_dirs=theme_dirs,
-                                     full=full, protected=protected, progress=progress, clock=clock)
+                                     full=full, protected=protected, progress=progress, clock=clock,
+                                     allow_shrink=allow_shrink, content_dir=paths.content)
     report.stages = {name: report.stages[name] for name in STAGES if name in report.stages}
     report.total_seconds = time.perf_counter() - started
     return report
@@ -85,7 +89,8 @@ def run_build(paths: BuildPaths, config: SiteConfig, *, import_only: bool = Fals
 
 def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig, *, caches: Caches | None = None,
                theme_dirs=None, full: bool = False, protected: list[Path] = (), progress=None,
-               clock: StageClock | None = None) -> RenderReport:
+               clock: StageClock | None = None, allow_shrink: bool = True,
+               content_dir: Path | None = None) -> RenderReport:
     """The stages after load: model, render, search, commit. Content errors are reported, not raised."""
     caches = caches if caches is not None else Caches(None)
     clock = clock or StageClock({})
@@ -95,20 +100,30 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     output_dir = Path(output_dir)
     state_name = f"render/{folder_key(output_dir)}.pickle"
     previous = caches.load(state_name, RENDER_STATE_VERSION)
-    check_output_dir(output_dir, list(protected), known_output=bool(previous) and output_dir.is_dir())
+    if not all(isinstance(record, OutputRecord) for record in previous.values()):
+        report.notices.append("the render cache was unusable; every page is rendered again")
+        previous = {}
+    keep = tuple(config.keep)
+    check_output_dir(output_dir, list(protected), known_output=bool(previous) and output_dir.is_dir(), keep=keep)
+    counts_name = f"render/{folder_key(output_dir)}.site.pickle"
+    if not allow_shrink:
+        last = read_marker(output_dir) or caches.load(counts_name, "site-1")
+        articles = last.get("articles")
+        check_shrink(articles if isinstance(articles, int) else 0, len(content.articles), len(content.issues),
+                     Path(content_dir) if content_dir else Path("content"))
     inputs = render.inputs_digest(content, config, theme_dirs)
-    last = caches.load(state_name + ".inputs", RENDER_STATE_VERSION)
-    if (not full and inputs is not None and last.get("inputs") == inputs
-            and render.output_intact(output_dir, previous)):
+    last_build = caches.load(state_name + ".inputs", RENDER_STATE_VERSION)
+    if (not full and inputs is not None and last_build.get("inputs") == inputs
+            and render.output_intact(output_dir, previous, keep)):
         # Nothing the site is made of changed since the last build, and its output is as that
         # build left it: every page and file stands.
-        report.issues, report.articles = last["issues"], last["articles"]
-        report.pages_reused, report.files_unchanged = last["pages"], len(previous)
-        report.notices.extend(last["notices"])
+        report.issues, report.articles = last_build["issues"], last_build["articles"]
+        report.pages_reused, report.files_unchanged = last_build["pages"], len(previous)
+        report.notices.extend(last_build["notices"])
         return report
     with clock.stage("model"):
         site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs)
-    output = StagedOutput(output_dir, {} if full else previous)
+    output = StagedOutput(output_dir, {} if full else previous, keep=keep)
     try:
         with clock.stage("render"):
             render.render_pages(site, output, report, progress=progress)
@@ -116,11 +131,15 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
             search.stage_search_files(site.model, output, caches)
         with clock.stage("commit"):
             render.stage_site_files(site, output, report)
+            # The marker says this folder is ours to clean, and how big the site was (the next
+            # build refuses to shrink it by accident).
+            output.put(SITE_MARKER, marker_bytes(len(content.articles), len(content.issues)))
             written = output.commit()
     except BaseException:
         output.abort()
         raise
     caches.save(state_name, RENDER_STATE_VERSION, output.records)
+    caches.save(counts_name, "site-1", {"articles": len(content.articles), "issues": len(content.issues)})
     caches.save(state_name + ".inputs", RENDER_STATE_VERSION, {
         "inputs": inputs, "issues": report.issues,
         "articles": report.articles, "pages": report.pages_rendered + report.pages_reused,
@@ -132,31 +151,58 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
 
 
 def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None = None,
-                 caches: Caches | None = None, progress=None, clock: StageClock | None = None) -> ImportReport:
+                 caches: Caches | None = None, progress=None, clock: StageClock | None = None,
+                 restore: set[str] | None = None) -> ImportReport:
     """The first three stages (`build.py import`): split new and changed seeds, enrich their
-    articles, write them into content/. `progress(stage, done, total)` hears about long stages."""
+    articles, write them into content/. `progress(stage, done, total)` hears about long stages.
+    `restore`: withdrawn article files (content-relative) to import again."""
     seeds_dir, content_dir = Path(seeds_dir), Path(content_dir)
     caches = caches if caches is not None else Caches(None)
     clock = clock or StageClock({})
     report = ImportReport()
-    state = ImportState.load(content_dir)
+    state = ImportState.load(content_dir, seeds_dir)
+    report.warnings.extend(state.warnings)
+    state_changed = state.rebuilt
+    if content_dir.is_dir():
+        before = len(state.withdrawn)
+        record_withdrawals(content_dir, state, report)
+        state_changed |= len(state.withdrawn) != before
+    for rel in restore or ():
+        withdrawal = state.withdrawn.pop(rel)
+        issue = state.issues.get(withdrawal.issue)
+        if issue is not None:
+            issue.seed_sha256 = ""  # import the seed again, so that the article comes back
+            if withdrawal.identity is not None:
+                issue.articles[rel] = withdrawal.identity
+        state_changed = True
     with clock.stage("split"):
         changed = find_changed_seeds(seeds_dir, content_dir, state, report, Path(project_root or Path.cwd()))
         split = split_seeds(changed, report, _stage_progress(progress, "split")) if changed else []
     if not split:
+        if state_changed and content_dir.is_dir():
+            state.save(content_dir)
         return report
     with clock.stage("enrich"):
         existing = load_content(content_dir, caches)
         enriched = enrich_issues(split, existing, caches, report, _stage_progress(progress, "enrich"))
     with clock.stage("content"):
         parsed: dict[str, object] = {}
-        for issue in enriched:
-            written_before = len(report.written)
-            write_issue(content_dir, issue.seed.issue_id, issue.seed.sha256, issue.seed.source, issue.files,
-                        state, report)
-            parsed.update((rel, issue.parsed[rel]) for rel in report.written[written_before:] if rel in issue.parsed)
-            report.imported.append(issue.seed.issue_id)
-        state.save(content_dir)
+        try:
+            for issue in enriched:
+                written = write_issue(content_dir, issue.seed.issue_id, issue.seed.sha256, issue.seed.source,
+                                      issue.files, state, report, issue.parsed)
+                for target, fresh in written.items():
+                    if fresh in issue.parsed:
+                        value = issue.parsed[fresh]
+                        parsed[target] = _replace(value, path=target) if hasattr(value, "body") else value
+                report.imported.append(issue.seed.issue_id)
+        finally:
+            # Also after a failed write (a full disk): what was written is recorded as the
+            # importer's, so the next import does not mistake it for an editor's change.
+            try:
+                state.save(content_dir)
+            except OSError:
+                pass
         # What was just written need not be parsed again by the load stage.
         remember_parsed(content_dir, caches, parsed)
     return report

@@ -45,6 +45,10 @@ class ImportReport:
     removed: list[str] = field(default_factory=list)  # importer's own files no longer produced
     notices: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # seeds skipped
+    warnings: list[str] = field(default_factory=list)  # broken internal state, rebuilt
+    withdrawn: list[str] = field(default_factory=list)  # articles the editor deleted or moved: not re-imported
+    moved: dict[str, str] = field(default_factory=dict)  # withdrawn path -> where the editor moved it
+    unsure: list[tuple[str, str, float]] = field(default_factory=list)  # (kept file, fresh title, similarity)
 
     def print_summary(self, out: TextIO = sys.stdout) -> None:
         print(f"import: {len(self.imported)} issue(s) imported, {len(self.unchanged)} unchanged; "
@@ -53,6 +57,15 @@ class ImportReport:
         for path in self.kept:
             print(f"  kept editor's version of content/{path}; fresh import in content/{path}{NEW_SUFFIX}",
                   file=out)
+        for warning in self.warnings:
+            print(f"  warning: {warning}", file=out)
+        for rel in dict.fromkeys(self.withdrawn):
+            moved = f" (moved to content/{self.moved[rel]})" if rel in self.moved else ""
+            print(f"  withdrawn by the editor, not re-imported: content/{rel}{moved}; "
+                  f"`build.py restore {rel}` brings it back", file=out)
+        for rel, title, score in self.unsure:
+            print(f"  review: content/{rel} may be the seed's article 「{title}」 (similarity {score:.2f}); "
+                  f"kept as it is, fresh import in content/{rel}{NEW_SUFFIX}", file=out)
         for notice in self.notices:
             print(f"  note: {notice}", file=out)
         if self.problems:
@@ -98,7 +111,7 @@ class BuildReport:
     @property
     def skipped(self) -> bool:
         """Something could not be used (a seed or a content file); it is listed in the summary."""
-        return bool(self.imported.problems or (self.rendered and self.rendered.errors))
+        return bool(self.imported.problems or self.imported.unsure or (self.rendered and self.rendered.errors))
 
     def print_summary(self, out: TextIO | None = None) -> None:
         out = out or sys.stdout
@@ -124,6 +137,9 @@ class BuildReport:
             "files_unchanged": rendered.files_unchanged,
             "files_removed": len(rendered.files_removed),
             "problems": [str(p) for p in self.imported.problems],
+            "withdrawn": list(dict.fromkeys(self.imported.withdrawn)),
+            "unsure_matches": [rel for rel, _, _ in self.imported.unsure],
+            "warnings": self.imported.warnings,
             "content_errors": rendered.errors,
         }
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import errno
 import http.server
+import ipaddress
 import os
 import posixpath
 import re
@@ -136,9 +137,15 @@ def snapshot(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Snapshot:
             if is_ignored(entry.name):
                 continue
             try:
-                if entry.is_dir():
+                if entry.is_dir(follow_symlinks=False):
                     if os.path.abspath(entry.path) not in excluded:
                         walk(entry.path)
+                    continue
+                if entry.is_symlink() and entry.is_dir():
+                    # A linked folder is never followed (a link to `.` would loop for ever);
+                    # the link itself is watched, and the build reports it.
+                    stat = entry.stat(follow_symlinks=False)
+                    result[entry.path] = (stat.st_mtime_ns, stat.st_size)
                     continue
                 stat = entry.stat()
             except OSError:  # vanished between scandir and stat
@@ -174,10 +181,19 @@ def _display(path: str | Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Text from outside (a request path, a file name) as it may be printed to a terminal: control
+    characters (ESC starts terminal escape sequences) shown escaped, as `\x1b`."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def describe_changes(paths: list[str]) -> str:
     if not paths:
         return "nothing"
-    first = _display(paths[0])
+    first = printable(_display(paths[0]))
     return first if len(paths) == 1 else f"{first} and {len(paths) - 1} more"
 
 
@@ -203,6 +219,7 @@ def _inside(path: str, root: str) -> bool:
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 1024  # listen backlog: a burst of requests (a page's assets, a test) is queued, not refused
     block_on_close = False  # never wait for open live-reload streams on close
     dev: "DevServer"
 
@@ -240,6 +257,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def _respond(self, head: bool) -> None:
         dev = self.server.dev
+        host = self.headers.get("Host")
+        if host is not None and not dev.host_allowed(host):
+            # DNS rebinding: a web page on another site that makes its own name resolve to this
+            # address would otherwise read the preview; such requests name that site as Host.
+            dev.log(f"403 Host {printable(host)!r} is not this server's address; refused")
+            self._send(403, CONTENT_TYPES[".txt"], b"403 Forbidden: unknown Host header\n", head)
+            return
         route = urllib.parse.urlsplit(self.path).path
         if dev.live_reload and route == LIVERELOAD_PATH:
             self._event_stream(head)
@@ -256,7 +280,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             return
         if status == 404 and not urllib.parse.unquote(route).endswith("/favicon.ico"):
-            dev.log(f"404 {self.path}")
+            dev.log(f"404 {printable(self.path)}")
         if dev.live_reload and content_type.startswith("text/html"):
             body = inject_livereload(body, dev.token)
         self._send(status, content_type, body, head)
@@ -434,6 +458,25 @@ class DevServer:
     def log(self, message: str) -> None:
         with self._log_lock:
             print(message, file=self.out or sys.stdout, flush=True)
+
+    def host_allowed(self, header: str) -> bool:
+        """Whether a request's Host header names this server: an IP address, `localhost`, or the
+        host it was started with (`--host`), on any port."""
+        name = header.strip().lower()
+        if name.startswith("["):  # [::1]:8000
+            name = name[1:].split("]", 1)[0]
+        elif name.count(":") == 1:
+            name = name.rsplit(":", 1)[0]
+        name = name.rstrip(".")
+        if not name:
+            return False
+        if name == "localhost" or name.endswith(".localhost") or name == self.host.lower().strip("[]"):
+            return True
+        try:
+            ipaddress.ip_address(name)
+            return True
+        except ValueError:
+            return False
 
     def wait_for_output(self, timeout: float = 2.0) -> None:
         """If the output folder is missing (mid-swap), wait a moment for it to come back."""

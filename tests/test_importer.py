@@ -53,7 +53,7 @@ def test_changed_seed_keeps_editors_file_and_writes_fresh_import_beside_it(proje
     edited, untouched = files[0], files[1]
     edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: 编辑改过的", 1), encoding="utf-8")
     edited_text = edited.read_text(encoding="utf-8")
-    untouched.unlink()  # an untouched file deleted by hand is the importer's to restore
+    untouched.unlink()  # a file deleted by hand is withdrawn: never imported again (issue 14)
 
     seed = project / "seeds" / SEED.name
     seed.write_text(seed.read_text(encoding="utf-8").replace("记者 曹梦溪", "记者 曹梦溪 通讯员 新名字", 1),
@@ -63,7 +63,7 @@ def test_changed_seed_keeps_editors_file_and_writes_fresh_import_beside_it(proje
     assert report.kept == [f"{SEED.stem}/{edited.name}"]
     fresh = Path(str(edited) + ".new")
     assert fresh.exists() and "新名字" in fresh.read_text(encoding="utf-8")
-    assert untouched.exists()
+    assert not untouched.exists() and report.withdrawn == [f"{SEED.stem}/{untouched.name}"]
 
     report = run_import(project)  # nothing changed since: the edit still stands
     assert edited.read_text(encoding="utf-8") == edited_text and report.imported == []

@@ -6,6 +6,7 @@ kept in the cache and parsed again only when their modification time or size cha
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -84,7 +85,17 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
             raise value
         return value
 
-    for issue_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    entries = sorted(p for p in content_dir.iterdir() if not p.name.startswith("."))
+    root = os.path.realpath(content_dir)
+    looping = {p for p in entries if p.is_symlink() and p.is_dir()
+               and (os.path.realpath(p) + os.sep).startswith(root + os.sep)}
+    for link in sorted(looping):
+        # A link to a folder inside content/ is not an issue: a link to `.` would loop (and be
+        # an empty issue), one to another issue would publish it twice. Reported, not followed.
+        # (A link out of content/ is read, and each of its files reported as outside.)
+        result.errors.append(ContentError(link.name, f"is a link to the folder {os.path.realpath(link)}; "
+                                                     "links are not followed (copy or move the folder instead)"))
+    for issue_dir in (p for p in entries if p.is_dir() and p not in looping):
         meta_path = issue_dir / ISSUE_FILE
         rel_meta = f"{issue_dir.name}/{ISSUE_FILE}"
         meta = IssueMeta(id=issue_dir.name, source="")

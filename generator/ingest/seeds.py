@@ -50,6 +50,8 @@ def find_changed_seeds(seeds_dir: Path, content_dir: Path, state: ImportState, r
                               if not seeds_dir.exists() else f"{seeds_dir} is not a folder; nothing to import")
         return changed
     issue_ids: dict[str, str] = {}  # normalised issue id -> seed that claimed it first
+    by_bytes: dict[str, str] = {}  # sha256 -> seed with those bytes seen first in this folder
+    imported_bytes = {issue.seed_sha256: issue_id for issue_id, issue in state.issues.items() if issue.seed_sha256}
     for path in sorted(seeds_dir.iterdir()):
         if not path.name.lower().endswith(SEED_SUFFIX):
             continue
@@ -74,7 +76,21 @@ def find_changed_seeds(seeds_dir: Path, content_dir: Path, state: ImportState, r
         previous = state.issues.get(seed.issue_id)
         if previous and previous.seed_sha256 == seed.sha256:
             report.unchanged.append(seed.issue_id)
+            by_bytes.setdefault(seed.sha256, source)
             continue
+        # The same bytes under another name (a copy, or a renamed seed) are the same issue: one
+        # import of it, not two.
+        twin = imported_bytes.get(seed.sha256)
+        if twin is not None and twin != seed.issue_id:
+            report.problems.append(Problem(source, None, f"has the same bytes as the seed of issue {twin!r}, "
+                                                         f"already imported into content/{twin}/; not imported twice"
+                                                         " (a renamed seed keeps its old issue folder)"))
+            continue
+        if seed.sha256 in by_bytes:
+            report.problems.append(Problem(source, None, f"has the same bytes as {by_bytes[seed.sha256]}; "
+                                                         "not imported twice (remove one of them)"))
+            continue
+        by_bytes[seed.sha256] = source
         changed.append(seed)
     return changed
 

@@ -21,7 +21,7 @@ from ..config import SiteConfig
 from ..content import ContentSet
 from ..enrich.units import UnitRegistry
 from ..lang.slugs import SLUG_MEMO
-from ..output import StagedOutput, tidy
+from ..output import DEFAULT_KEEP, StagedOutput, is_kept, tidy
 from ..parallel import fork_map
 from ..report import RenderReport
 from .feeds import atom_feed, robots_txt, sitemap
@@ -112,11 +112,12 @@ def inputs_digest(content: ContentSet, config: SiteConfig, theme_dirs=None) -> s
     return hashlib.sha1("\0".join(map(str, parts)).encode()).hexdigest()
 
 
-def output_intact(output_dir: Path, records: dict) -> bool:
-    """True when the output folder holds exactly the files of `records`, each as it was written."""
+def output_intact(output_dir: Path, records: dict, keep: tuple[str, ...] = DEFAULT_KEEP) -> bool:
+    """True when the output folder holds exactly the files of `records`, each as it was written
+    (and the files the user keeps there)."""
     if not records:
         return False
-    tidy(output_dir)  # a commit killed halfway is rolled back first, a staging folder removed
+    tidy(output_dir, keep)  # a commit killed halfway is rolled back first, a staging folder removed
     root = str(output_dir)
     prefix = len(root) + 1
     found = 0
@@ -125,6 +126,8 @@ def output_intact(output_dir: Path, records: dict) -> bool:
         for name in files:
             rel = f"{base}/{name}" if base else name
             record = records.get(rel)
+            if record is None and is_kept(rel, keep):
+                continue
             if record is None or file_signature(os.path.join(folder, name)) != (record.mtime_ns, record.size):
                 return False
             found += 1
