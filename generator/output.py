@@ -58,7 +58,7 @@ def check_shrink(previous_articles: int, articles: int, issues: int, content_dir
     elif articles == 0:
         why = f"the content folder {content_dir} holds no articles"
     else:
-        why = f"content/ holds far fewer articles than before"
+        why = f"the content folder {content_dir} holds far fewer articles than before"
     raise ShrinkError(f"this build would shrink the site from {previous_articles} articles to {articles} "
                       f"({issues} issues): {why}. Nothing was changed. Check --content; if the site is meant "
                       "to shrink, run again with --allow-shrink")

@@ -145,7 +145,6 @@ def write_issue(content_dir: Path, issue_id: str, seed_sha256: str, source: str,
     content_dir = Path(content_dir)
     parsed = parsed or {}
     previous = state.issues.get(issue_id) or IssueState("", source)
-    written_before = dict(previous.files)
     new_state = IssueState(seed_sha256, source, names=set(previous.names) | set(previous.files))
     issue_dir = content_dir / issue_id
     if issue_dir.is_dir():  # a file an editor added by hand is an article too: its name is taken
