@@ -144,3 +144,8 @@ def test_a_tag_page_appears_in_an_incremental_build_as_in_a_full_one(tmp_path, c
     pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "public" / "issues").rglob("*.html")]
     assert sum("电动车</a>" in page for page in pages) == 2  # both articles link the new page
     capsys.readouterr()
+
+
+def test_a_tag_the_tagger_never_makes_keeps_its_page_from_the_first_article():
+    model = _model(["反诈", "AI巡逻"], ["禁毒"])
+    assert "AI巡逻" in {t.name for t in model.tags}

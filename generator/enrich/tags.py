@@ -265,8 +265,10 @@ class TopicVocabulary:
     """The curated topics and their synonyms, as the site shows tags.
 
     A tag printed as a synonym is shown as its topic (one topic, one page). A curated topic always
-    has a page; any other tag (a keyword, or a word an editor typed) gets one only when at least
-    `min_articles` articles use it: a page listing one article helps nobody navigate."""
+    has a page; a keyword (a Chinese word, the only kind of tag the tagger makes besides topics)
+    gets one only when at least `min_articles` articles use it: a page listing one article helps
+    nobody navigate. A tag in a form the tagger never makes (Latin letters, digits, punctuation)
+    was typed by a person and has its page from the first article."""
 
     names: dict[str, str]  # every name of a curated topic -> the topic
     min_articles: int = 2
@@ -282,7 +284,7 @@ class TopicVocabulary:
         return self.names.get(tag) == tag
 
     def has_page(self, tag: str, articles: int) -> bool:
-        return self.is_topic(tag) or articles >= self.min_articles
+        return self.is_topic(tag) or articles >= self.min_articles or not _CJK_WORD.match(tag)
 
 
 # --- proposals for editors ------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Police units: the registry (generator/data/units.yml), unit mentions in text, an article's main unit.
 
-A mention is either a printed alias from the registry or a name the text prints before 派出所,
+A mention is either a printed alias from the registry (with a registry place printed before it:
+"金乡化雨派出所", "济宁禁毒支队") or a name the text prints before 派出所,
 分局, 公安局, 支队 or 大队. A unit the registry lacks is attached to the unit printed just before
 it: right before it in the same phrase ("嘉祥县公安局老僧堂派出所"), else the same name printed in
 full earlier in the text, else a Jining place it starts with ("邹城交警大队"), else the nearest
-unit printed earlier that can hold it.
+unit printed earlier that can hold it. Police functions are folded to one printed form
+(`functions` in units.yml: 交通警察 -> 交警), so every order and form of a name's parts (place +
+bureau + function + level) gives one canonical unit, and the main unit is given by that name.
 """
 from __future__ import annotations
 
@@ -19,7 +22,11 @@ from ..lang.segment import domain_vocabulary, get_jieba, word_tags
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "units.yml"
 
-KINDS = ("city", "county", "branch", "detachment", "brigade", "station", "collective", "other", "external")
+KINDS = ("city", "county", "branch", "detachment", "brigade", "station", "collective", "other", "institution",
+         "external")
+# Bodies that do not police (training bases, schools): an article's main unit only when its
+# headline or kicker names them; otherwise the police unit it mentions is.
+NOT_MAIN_KINDS = ("institution",)
 
 # Which kinds of unit can hold a unit of each kind (a 派出所 sits under a 县/市公安局 or a 分局 …).
 _PARENT_KINDS = {
@@ -29,7 +36,12 @@ _PARENT_KINDS = {
     "branch": ("city",),
     "county": ("city",),
     "other": ("city", "county", "branch", "detachment"),
+    "institution": ("city", "county", "branch", "detachment"),
 }
+# A unit printed as the source of what is reported ("记者从市公安局获悉", "据市公安局介绍") is
+# not the article's actor.
+_SOURCE_BEFORE = re.compile(r"(?:从|据|向|经)$")
+_SOURCE_AFTER = re.compile(r"^[^，。；！？]{0,8}?(?:获悉|了解到|得知|介绍|消息|通报|透露)")
 
 # The printed endings that make a phrase a unit name; "大队长", "支队长", "分局长" are ranks.
 _SUFFIX = re.compile(r"(?:公安)?派出所|(?:公安)?分局(?!长)|公安局(?!长)|支队(?!长)|大队(?!长)")
@@ -85,7 +97,16 @@ class UnitNode:
 
 
 class UnitRegistry:
-    def __init__(self, units: Iterable[Unit], generic_names: Iterable[str] = ()):
+    def __init__(self, units: Iterable[Unit], generic_names: Iterable[str] = (),
+                 functions: dict[str, Iterable[str]] | None = None):
+        # Printed forms of a police function -> its one canonical form (交通警察 -> 交警), so that
+        # "邹城市公安局交通警察大队" and "邹城交警大队" are one unit.
+        self._function_forms = {variant: canonical for canonical, variants in (functions or {}).items()
+                                for variant in variants if variant != canonical}
+        forms = sorted(self._function_forms, key=lambda f: (-len(f), f))
+        self._function_re = re.compile("|".join(map(re.escape, forms))) if forms else None
+        self._function_words = sorted(set(self._function_forms) | set(self._function_forms.values()),
+                                      key=lambda f: (-len(f), f))
         self._units: dict[str, Unit] = {}
         for unit in units:
             if unit.name in self._units:
@@ -103,6 +124,11 @@ class UnitRegistry:
             for place in unit.places:
                 self._places[place] = unit.name
         self._generic = frozenset(generic_names)
+        # Every registry name and alias with its functions in canonical form, for units found by
+        # pattern ("网安大队" printed after 市中区分局 is the registry's 市公安局市中区分局网警大队).
+        self._normalized: dict[str, str] = {}
+        for printed, canonical in self._alias.items():
+            self._normalized.setdefault(self.normalize_functions(printed), canonical)
         alternatives = sorted(self._alias, key=lambda a: (-len(a), a))
         self._alias_re = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
         self._children: dict[str, list[str]] = {}
@@ -134,7 +160,8 @@ class UnitRegistry:
                 walk(entry.get("children"), str(entry["name"]), f"{where}[{position}].children")
 
         walk(data.get("units"), None, "units")
-        return cls(units, map(str, data.get("generic_names") or ()))
+        functions = {str(k): tuple(map(str, v or ())) for k, v in (data.get("functions") or {}).items()}
+        return cls(units, map(str, data.get("generic_names") or ()), functions)
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -220,11 +247,41 @@ class UnitRegistry:
         spans = []
         if self._alias_re is None:
             return spans
-        for match in self._alias_re.finditer(compact):
-            if match.group()[0] == "市" and _place_before(compact, match.start()):
-                continue  # "枣庄市公安局" is not 市公安局
-            spans.extend(self._split_nested(match.group(), self._alias[match.group()], match.start()))
-        return spans
+        position = 0
+        while True:
+            match = self._alias_re.search(compact, position)
+            if match is None:
+                return spans
+            start = match.start()
+            if match.group()[0] == "市" and _place_before(compact, start):
+                # "枣庄市公安局" is not 市公安局; in "济宁市禁毒支队" the 市 ends 济宁市, and
+                # what follows may still be a unit: look again from the next character.
+                position = start + 1
+                continue
+            if self._foreign_place_before(compact, start):
+                position = match.end()  # "枣庄市禁毒支队": another city's unit (the pattern says external)
+                continue
+            spans.extend(self._split_nested(match.group(), self._alias[match.group()], start))
+            position = match.end()
+
+    def _foreign_place_before(self, compact: str, start: int) -> bool:
+        """True when a city or county outside the registry is printed right before `start`."""
+        tags = word_tags()
+        for width in (2, 3, 4, 5):
+            place = compact[max(0, start - width):start]
+            if (len(place) == width and place.endswith(_FOREIGN_PLACE_ENDINGS) and tags.get(place) == "ns"
+                    and place not in self._places):
+                return True
+        return False
+
+    def _place_before(self, compact: str, start: int, boundary: int) -> tuple[str, Unit] | None:
+        """The longest registry place printed right before `start` (after `boundary`), and its unit:
+        "金乡" in "金乡化雨派出所", "济宁" in "济宁禁毒支队"."""
+        for width in range(min(_MAX_NAME, start - boundary), 1, -1):
+            place = compact[start - width:start]
+            if place in self._places:
+                return place, self._units[self._places[place]]
+        return None
 
     def _split_nested(self, printed: str, canonical: str, start: int) -> list[tuple[int, int, str]]:
         """"市公安局兖州分局" is two printed units, the 分局 and the 市公安局 that holds it."""
@@ -244,6 +301,18 @@ class UnitRegistry:
                           previous: Mention | None) -> Mention:
         printed = compact[start:end]
         unit = self._units[canonical]
+        boundary = previous.end if previous is not None else 0
+        placed = self._place_before(compact, start, boundary) if boundary < start else None
+        if placed is not None:
+            place, holder = placed
+            if holder.name == canonical or self._is_ancestor(holder.name, canonical):
+                # "金乡化雨派出所", "济宁禁毒支队": the place of a unit that holds it, the same unit.
+                return Mention(place + printed, place + printed, canonical, unit.kind, start - len(place), end, True)
+            if unit.kind in ("station", "brigade") and holder.kind in _PARENT_KINDS[unit.kind]:
+                # "嘉祥化雨派出所": a station of another county that shares the registry station's name.
+                name, kind = self._known_or(holder.name + printed, unit.kind)
+                return Mention(place + printed, place + printed, name, kind, start - len(place), end,
+                               name in self._units)
         if (previous is not None and previous.end == start and unit.kind in ("station", "brigade")
                 and unit.parent != previous.canonical and previous.kind in _PARENT_KINDS[unit.kind]):
             # A station name printed right after another unit than its registry parent: two places
@@ -298,11 +367,18 @@ class UnitRegistry:
                 return self._known_or(city + printed, kind)
         return printed, kind
 
+    def normalize_functions(self, name: str) -> str:
+        """The name with each police function in its canonical form (刑警大队 -> 刑侦大队)."""
+        if self._function_re is None:
+            return name
+        return self._function_re.sub(lambda m: self._function_forms[m.group()], name)
+
     def _known_or(self, name: str, kind: str) -> tuple[str, str]:
-        if name in self._alias:
-            unit = self._units[self._alias[name]]
+        known = self._alias.get(name) or self._normalized.get(self.normalize_functions(name))
+        if known:
+            unit = self._units[known]
             return unit.name, unit.kind
-        return name, kind
+        return self.normalize_functions(name), kind
 
     def _name_before(self, compact: str, boundary: int, start: int) -> str:
         """The place-like words printed right before a suffix, without the words that lead to them."""
@@ -313,6 +389,13 @@ class UnitRegistry:
             return ""
         tags = word_tags()
         kept: list[str] = []
+        # A police function is one part of the name, whatever jieba makes of it ("刑事侦查": an
+        # attribute and a verb).
+        function = next((f for f in self._function_words if compact.startswith(f, start - len(f))
+                         and start - len(f) >= left), None)
+        if function:
+            kept.append(function)
+            start -= len(function)
         for token in reversed(get_jieba().lcut(compact[left:start], HMM=False)):
             if token in self._generic or token in self._alias:
                 break
@@ -337,32 +420,31 @@ class UnitRegistry:
     # --- articles ------------------------------------------------------------------------------
 
     def main_unit(self, kicker: str | None, title: str, body: str) -> str | None:
-        """The article's main unit in its full printed form."""
+        """The article's main unit, by its canonical name: the unit the kicker prints, else the
+        actor of the text (the first unit it names that is not only the source of what is
+        reported, nor a body that does not police unless the headline names it)."""
         chosen = self._main_mention(kicker, title, body)
-        if isinstance(chosen, Mention):
-            return chosen.full_printed
-        return chosen
+        return chosen.canonical if chosen is not None else None
 
     def article_units(self, kicker: str | None, title: str, body: str) -> list[str]:
         """Canonical names of the units the article mentions, its main unit first."""
         names: list[str] = []
         chosen = self._main_mention(kicker, title, body)
-        if isinstance(chosen, Mention):
+        if chosen is not None:
             names.append(chosen.canonical)
-        elif chosen is not None:
-            canonical = self.canonical(chosen)
-            if canonical:
-                names.append(canonical)
         for mention in self._article_mentions(title, body):
             if not mention.qualifier and mention.canonical not in names:
                 names.append(mention.canonical)
         return names
 
     def _article_mentions(self, title: str, body: str) -> list[Mention]:
-        text = (title or "") + "\n\n" + _plain_body(body or "")
-        return [m for m in self.mentions(text) if m.kind != "external"]
+        return [m for m in self.mentions(self._article_text(title, body)) if m.kind != "external"]
 
-    def _main_mention(self, kicker: str | None, title: str, body: str) -> Mention | str | None:
+    @staticmethod
+    def _article_text(title: str, body: str) -> str:
+        return (title or "") + "\n\n" + _plain_body(body or "")
+
+    def _main_mention(self, kicker: str | None, title: str, body: str) -> Mention | None:
         found = self._article_mentions(title, body)
         kicker = _compact(kicker or "")[0].strip()
         if kicker:
@@ -373,11 +455,27 @@ class UnitRegistry:
                         or m.canonical.endswith(target.printed) and m.kind == target.kind]
                 if same:
                     return max(same, key=lambda m: len(m.full_printed))
-                return kicker
-        for mention in found:
-            if not mention.qualifier:
-                return mention
+                return target  # the kicker prints it: it is the article's unit
+        text = _compact(self._article_text(title, body))[0]
+        title_text = _compact(title or "")[0]
+        actors = [m for m in found if not m.qualifier]
+        for mention in actors:
+            if mention.kind in NOT_MAIN_KINDS and mention.printed not in title_text:
+                continue  # a training base or school the article only mentions
+            if self._is_source(text, mention) and mention is not actors[-1]:
+                continue  # "记者从市公安局获悉，全市公安机关…": the bureau only tells
+            return mention
         return None
+
+    def _is_source(self, compact_text: str, mention: Mention) -> bool:
+        """True when the text prints the unit as the source of the report ("据市公安局介绍")."""
+        at = compact_text.find(mention.printed)
+        while at >= 0:
+            if _SOURCE_BEFORE.search(compact_text[max(0, at - 2):at]) and \
+                    _SOURCE_AFTER.match(compact_text[at + len(mention.printed):]):
+                return True
+            at = compact_text.find(mention.printed, at + 1)
+        return False
 
     # --- index page ----------------------------------------------------------------------------
 
