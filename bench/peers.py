@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peer benchmark: one corpus built by Hugo, Hugo + Pagefind, Pelican and this project.
 
-    .venv/bin/python bench/peers.py                      # 5,000 articles, 3 runs (`make bench`)
+    .venv/bin/python bench/peers.py                      # 5,000 articles, 3 runs (`make bench-peers`)
     .venv/bin/python bench/peers.py --issues 50 --runs 1 # quicker
     .venv/bin/python bench/peers.py --show bench/out/peers.json
 
@@ -16,9 +16,10 @@ back: it is "the new issue".
 Each run, for every tool in turn (so that a busy machine slows them alike): empty output and
 cache, a full build, then the new issue is added to the input and the site rebuilt. Timed as
 subprocesses: wall time, CPU (user + sys of the process and every process it waited for) and
-peak memory (largest resident set of the process tree) from os.wait4. The peers run with their
-default settings and the trivial themes under bench/peers/; their versions are pinned in
-bench/requirements-peers.txt (installed by `make bench`). Rows:
+peak memory (largest resident set of the process tree) from os.wait4 in a small launcher process
+(see _LAUNCHER). The peers run with their default settings and the trivial themes under
+bench/peers/; their versions are pinned in bench/requirements-peers.txt (installed by `make bench`
+and `make bench-peers`). Rows:
 
     Hugo                       `hugo` (no search)
     Hugo + Pagefind extended   the same Hugo build, then `pagefind_extended --site` over it
