@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peer benchmark: one corpus built by Hugo, Hugo + Pagefind, Pelican and this project.
 
-    .venv/bin/python bench/peers.py                      # 5,000 articles, 3 runs (`make bench`)
+    .venv/bin/python bench/peers.py                      # 5,000 articles, 3 runs (`make bench-peers`)
     .venv/bin/python bench/peers.py --issues 50 --runs 1 # quicker
     .venv/bin/python bench/peers.py --show bench/out/peers.json
 
@@ -16,9 +16,10 @@ back: it is "the new issue".
 Each run, for every tool in turn (so that a busy machine slows them alike): empty output and
 cache, a full build, then the new issue is added to the input and the site rebuilt. Timed as
 subprocesses: wall time, CPU (user + sys of the process and every process it waited for) and
-peak memory (largest resident set of the process tree) from os.wait4. The peers run with their
-default settings and the trivial themes under bench/peers/; their versions are pinned in
-bench/requirements-peers.txt (installed by `make bench`). Rows:
+peak memory (largest resident set of the process tree) from os.wait4 in a small launcher process
+(see _LAUNCHER). The peers run with their default settings and the trivial themes under
+bench/peers/; their versions are pinned in bench/requirements-peers.txt (installed by `make bench`
+and `make bench-peers`). Rows:
 
     Hugo                       `hugo` (no search)
     Hugo + Pagefind extended   the same Hugo build, then `pagefind_extended --site` over it
@@ -43,6 +44,7 @@ import random
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -108,9 +110,14 @@ def import_corpus(seeds: Path, content: Path, cache: Path, log: Path) -> None:
     """`build.py import` of the raw issues: the content/ every tool's input is converted from."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
-        code = subprocess.run([sys.executable, str(BUILD), "--seeds", str(seeds), "--content", str(content),
-                               "--cache-dir", str(cache), "import"], cwd=ROOT, stdout=out,
-                              stderr=subprocess.STDOUT).returncode
+        process = subprocess.Popen([sys.executable, str(BUILD), "--seeds", str(seeds), "--content", str(content),
+                                    "--cache-dir", str(cache), "import"], cwd=ROOT, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        _RUNNING.append(process)
+        try:
+            code = process.wait()
+        finally:
+            _RUNNING.remove(process)
     if code not in (0, 1):
         raise SystemExit(f"importing the peer corpus failed (exit {code}); see {log}")
 
@@ -388,15 +395,26 @@ class Timing:
 # process had before exec (and subprocess starts children with vfork, sharing ours) into the
 # exec'd program's ru_maxrss. The launcher's own ~10 MB is the floor of the figure.
 _LAUNCHER = """
-import json, os, subprocess, sys, time
+import json, os, signal, subprocess, sys, time
 started = time.perf_counter()
 process = subprocess.Popen(sys.argv[2:])
+signal.signal(signal.SIGTERM, lambda *_: process.terminate())
 _, status, usage = os.wait4(process.pid, 0)
 seconds = time.perf_counter() - started
 with open(sys.argv[1], "w") as out:
     json.dump({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
                "peak_mb": usage.ru_maxrss / 1024, "exit_code": os.waitstatus_to_exitcode(status)}, out)
 """
+
+
+_RUNNING: list[subprocess.Popen] = []
+
+
+def _stop(*_) -> None:
+    for launcher in _RUNNING:
+        launcher.terminate()  # a launcher passes it on to the tool
+        launcher.wait()
+    sys.exit(143)
 
 
 def run_step(step: Step, log: Path) -> tuple[float, float, float, int]:
@@ -408,8 +426,13 @@ def run_step(step: Step, log: Path) -> tuple[float, float, float, int]:
     with open(log, "ab") as out:
         out.write(f"$ {shlex.join(step.command)}\n".encode())
         out.flush()
-        code = subprocess.run([sys.executable, "-c", _LAUNCHER, str(figures), *step.command], cwd=step.cwd,
-                              stdout=out, stderr=subprocess.STDOUT).returncode
+        launcher = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(figures), *step.command], cwd=step.cwd,
+                                    stdout=out, stderr=subprocess.STDOUT)
+        _RUNNING.append(launcher)
+        try:
+            code = launcher.wait()
+        finally:
+            _RUNNING.remove(launcher)
     if code or not figures.exists():
         return 0.0, 0.0, 0.0, code or 1
     data = json.loads(figures.read_text(encoding="utf-8"))
@@ -559,7 +582,7 @@ def _fmt(value, digits: int = 1) -> str:
 def table(rows: list[dict]) -> str:
     project = next((r for r in rows if r["label"] == "this project"), None)
     header = ["tool", "search", "full s", "full CPU s", "full peak MB", "output files", "output MB",
-              "+1 issue s", "+1 CPU s", "+1 peak MB", "+1 changed files (MB)", "+1 rewritten files",
+              "+1 issue s", "+1 CPU s", "+1 peak MB", "+1 changed files (share, MB)", "+1 rewritten files",
               "full × project", "+1 × project"]
     lines = []
     for row in rows:
@@ -576,7 +599,8 @@ def table(rows: list[dict]) -> str:
             _fmt(last["output_full"]["bytes"] / 1e6) if last else "n/a",
             _fmt(median(row, "add_one", "seconds")), _fmt(median(row, "add_one", "cpu_seconds")),
             _fmt(median(row, "add_one", "peak_mb"), 0),
-            f"{changes['changed_files']:,} ({changes['changed_bytes'] / 1e6:,.1f})" if changes else "n/a",
+            f"{changes['changed_files']:,} ({changes['changed_files'] / max(changes['files'], 1):.1%}, "
+            f"{changes['changed_bytes'] / 1e6:,.1f})" if changes else "n/a",
             _fmt(changes.get("rewritten")) if changes else "n/a",
             ratio["full"], ratio["add_one"]])
     widths = [max(len(str(r[i])) for r in [header] + lines) for i in range(len(header))]
@@ -663,6 +687,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown tool(s): {', '.join(sorted(unknown))}")
     logs = args.out / "logs" / "peers"
+    # A killed benchmark stops the step it was running and still removes its temporary folder.
+    signal.signal(signal.SIGTERM, _stop)
     work = Path(tempfile.mkdtemp(prefix="bulletin-peers-"))
     command = " ".join(shlex.quote(a) for a in [Path(sys.executable).name, *sys.argv])
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -675,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
         docs, corpus = prepare_corpus(args.issues, args.corpus or work / "corpus", logs)
         versions = {"Python": platform.python_version()}
         if only & {"hugo", "pagefind"}:
-            versions["Hugo"] = tool_version([str(hugo_binary()), "version"]).split("+")[0]
+            versions["Hugo"] = tool_version([str(hugo_binary()), "version"]).split("-")[0]
         if "pagefind" in only:
             versions["Pagefind"] = tool_version([str(pagefind_binary()), "--version"])
         if only & {"pelican", "pelican-cache"}:

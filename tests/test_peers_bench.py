@@ -211,3 +211,32 @@ def test_hugo_lists_every_page(peers, corpus, sites):
                             text=True, check=True).stdout.splitlines()
     pages = [line for line in listed[1:] if "/issues/" in line and not line.split(",")[0].endswith("_index.md")]
     assert len(pages) == sum(len(issue.articles) for issue in corpus[:-1])
+
+
+def _row(label: str, full: float, add_one: float, changes: dict | None = None) -> dict:
+    build = lambda seconds: {"seconds": seconds, "cpu_seconds": seconds, "peak_mb": 100.0,  # noqa: E731
+                             "exit_codes": [0], "steps": []}
+    changes = changes or {"files": 1000, "bytes": 10**6, "added": 1, "changed": 9, "removed": 0,
+                          "changed_files": 10, "changed_bytes": 1000, "rewritten": 10}
+    return {"label": label, "search": "", "runs": [{"full": build(full), "add_one": build(add_one),
+                                                    "output_full": {"files": 990, "bytes": 10**6},
+                                                    "add_one_changes": changes}]}
+
+
+def test_targets_say_met_or_by_how_much_missed(peers):
+    rows = [_row("Hugo", 10.0, 4.0), _row("Hugo + Pagefind extended", 36.0, 40.0), _row("this project", 12.0, 5.0)]
+    lines = peers.targets(rows)
+    assert lines[0].startswith("full build at most 1/3 of Hugo + Pagefind extended: 12.0s against 12.0s, met")
+    assert "under Hugo's + 50%: 12.0s against 15.0s, met" in lines[1]
+    assert "faster than Hugo's rebuild: 5.0s against 4.0s, missed by 1.0s (25% over)" in lines[2]
+    assert "10 of 1,000 files (1.0%" in lines[3] and lines[3].endswith("met")
+    table = peers.table(rows)
+    assert "| Hugo " in table and "0.83" in table  # Hugo's full build / this project's
+
+
+def test_failed_runs_are_left_out_of_the_medians(peers):
+    row = _row("this project", 12.0, 5.0)
+    row["runs"].append(_row("this project", 99.0, 99.0)["runs"][0])
+    row["runs"][-1]["full"]["exit_codes"] = [2]
+    assert peers.median(row, "full", "seconds") == 12.0
+    assert peers.median(row, "add_one", "seconds") == 52.0
