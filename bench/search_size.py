@@ -64,7 +64,8 @@ def synthetic_docs(issue_count: int, seeds: Path) -> list[SearchDoc]:
 
 def measure_sizes(files: dict[str, bytes], articles: int) -> None:
     groups = {"index buckets": "search/i/", "field lengths": "search/n/", "store chunks": "search/s/",
-              "manifest": "search/manifest"}
+              "manifest": "search/manifest", "unit filter": "search/f/",
+              "t2s (on demand)": "search/t2s"}
     print(f"{'part':<15}{'files':>7}{'raw KB':>10}{'gzip KB':>10}{'raw B/art':>11}{'gzip B/art':>11}")
     for name, prefix in groups.items():
         chosen = [v for k, v in files.items() if k.startswith(prefix)]

@@ -6,9 +6,9 @@ Layout (all under search/ in the site; each file is a script that registers its 
 - manifest.js       fields, boosts, BM25 parameters, archive totals (document count, summed field
                     lengths), the synonym table (synonyms.py) and one entry per shard (id, document
                     count, bucket and chunk counts, [year, documents] in date order: the year filter)
-- n/<shard>.js      {"l": the length (term count) of every field of every document of the shard,
-                     "units": the shard's unit names, "u": each document's units as indexes into
-                     "units" (the unit filter)}
+- n/<shard>.js      {"l": the length (term count) of every field of every document of the shard}
+- f/<shard>.js      {"units": the shard's unit names, "u": each document's units as indexes into
+                     "units"}: the unit filter, loaded once the first results show
 - i/<shard>/<b>.js  one bucket of a shard's inverted index: the terms whose bucket_of() is b, each
                     with its postings per field (document, term frequency)
 - s/<shard>/<c>.js  one store chunk: display data and text of `STORE_CHUNK` consecutive documents
@@ -289,8 +289,9 @@ def build_shard(shard_id: str, docs: list[SearchDoc], all_terms: list[DocTerms])
     lengths = [n for field_lengths, _ in all_terms for n in field_lengths]
     unit_names = sorted({name for doc in docs for name in _facet_units(doc)})
     unit_ids = {name: number for number, name in enumerate(unit_names)}
-    files[f"search/n/{shard_id}.js"] = _script(f"n/{shard_id}", {
-        "l": lengths, "units": unit_names, "u": [[unit_ids[n] for n in _facet_units(doc)] for doc in docs]})
+    files[f"search/n/{shard_id}.js"] = _script(f"n/{shard_id}", {"l": lengths})
+    files[f"search/f/{shard_id}.js"] = _script(f"f/{shard_id}", {
+        "units": unit_names, "u": [[unit_ids[n] for n in _facet_units(doc)] for doc in docs]})
     chunks = range(0, len(docs), STORE_CHUNK)
     for number, start in enumerate(chunks):
         key = f"s/{shard_id}/{number}"

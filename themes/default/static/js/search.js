@@ -282,10 +282,7 @@
   Engine.prototype.load = function (terms) {
     var self = this, wanted = [];
     self.shards.forEach(function (shard) {
-      wanted.push(self.fetch('n/' + shard.id, function (data) {
-        self.lengths[shard.id] = (data && data.l) || [];
-        self.units[shard.id] = { names: (data && data.units) || [], of: (data && data.u) || [] };
-      }));
+      wanted.push(self.fetch('n/' + shard.id, function (data) { self.lengths[shard.id] = (data && data.l) || []; }));
       terms.forEach(function (t) {
         var key = shard.id + '/' + bucketOf(t.term, shard.buckets);
         wanted.push(self.fetch('i/' + key, function (payload) {
@@ -382,6 +379,18 @@
           return { query: query, groups: groups, list: new ResultList(groups) };
         });
       });
+    });
+  };
+
+  // The units of every document (the unit filter): not needed for the first results.
+  Engine.prototype.loadUnits = function () {
+    var self = this;
+    return self.ready().then(function () {
+      return Promise.all(self.shards.map(function (shard) {
+        return self.fetch('f/' + shard.id, function (data) {
+          self.units[shard.id] = { names: (data && data.units) || [], of: (data && data.u) || [] };
+        });
+      }));
     });
   };
 
@@ -841,6 +850,11 @@
     this.input = root.querySelector('input[name="q"]');
     this.status = root.querySelector('[data-search-status]');
     this.filters = root.querySelector('[data-search-filters]');
+    if (!this.filters) { // a theme's own search.html without the filters' place: put it above the results
+      this.filters = el('div', 'search-filters');
+      this.filters.hidden = true;
+      root.querySelector('[data-search-results]').before(this.filters);
+    }
     this.list = root.querySelector('[data-search-results]');
     this.more = root.querySelector('[data-search-more]');
     this.engine = new Engine();
@@ -985,13 +999,13 @@
       return Promise.resolve();
     }
     this.setStatus('正在搜索…', 'loading');
-    return this.engine.find(query, this.accept()).then(function (found) {
+    var engine = this.engine, unitsFirst = this.unit ? engine.loadUnits() : Promise.resolve();
+    return unitsFirst.then(function () { return engine.find(query, self.accept()); }).then(function (found) {
       if (seq !== self.sequence) return;
       self.state = { query: query, found: found, list: found.list, shown: 0, accepted: 0, rejected: 0,
                      verified: null };
-      self.renderFilters();
       return self.showMore().then(function () {
-        return self.verifyAllIfCheap(seq);
+        return Promise.all([self.verifyAllIfCheap(seq), engine.loadUnits()]);
       }).then(function () {
         if (seq === self.sequence) { self.renderFilters(); self.updateStatus(true); }
       });
@@ -1017,7 +1031,9 @@
     docs.forEach(function (doc) {
       var year = engine.yearOf(doc), docUnits = engine.unitsOf(doc);
       if (!self.unit || docUnits.indexOf(self.unit) !== -1) years.set(year, (years.get(year) || 0) + 1);
-      if (!self.year || year === self.year) docUnits.forEach(function (u) { units.set(u, (units.get(u) || 0) + 1); });
+      if (!self.year || year === self.year) {
+        for (var i = 0; i < docUnits.length; i++) units.set(docUnits[i], (units.get(docUnits[i]) || 0) + 1);
+      }
     });
     box.textContent = '';
     var about = state.verified || !this.needsCheck() ? '' : '约 ';
