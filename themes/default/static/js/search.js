@@ -394,6 +394,36 @@
     });
   };
 
+  // Facet tables, built once the units are loaded: per document a year index and its unit indexes
+  // (CSR: unitStart[doc] .. unitStart[doc + 1] in unitIds), names in years / unitNames.
+  Engine.prototype.facets = function () {
+    if (this.facetTable) return this.facetTable;
+    var self = this, total = this.manifest.docs, years = [], yearIndex = new Map();
+    var yearOf = new Int32Array(total), unitNames = [], unitIndex = new Map();
+    var unitStart = new Int32Array(total + 1), ids = [];
+    this.shards.forEach(function (shard) {
+      var doc = shard.offset, units = self.units[shard.id] || { names: [], of: [] };
+      var local = units.names.map(function (name) {
+        if (!unitIndex.has(name)) { unitIndex.set(name, unitNames.length); unitNames.push(name); }
+        return unitIndex.get(name);
+      });
+      shard.years.forEach(function (run) {
+        if (!yearIndex.has(run[0])) { yearIndex.set(run[0], years.length); years.push(run[0]); }
+        for (var i = 0; i < run[1]; i++) yearOf[doc + i] = yearIndex.get(run[0]);
+        doc += run[1];
+      });
+      for (var d = 0; d < shard.docs; d++) {
+        unitStart[shard.offset + d] = ids.length;
+        (units.of[d] || []).forEach(function (u) { ids.push(local[u]); });
+      }
+    });
+    unitStart[total] = ids.length;
+    if (!this.shards.every(function (s) { return self.units[s.id]; })) return { years: years, yearOf: yearOf,
+      unitNames: [], unitIndex: new Map(), unitStart: new Int32Array(total + 1), unitIds: new Int32Array(0) };
+    return (this.facetTable = { years: years, yearOf: yearOf, unitNames: unitNames, unitIndex: unitIndex,
+                                unitStart: unitStart, unitIds: Int32Array.from(ids) });
+  };
+
   Engine.prototype.yearOf = function (doc) {
     var shard = this.shardOf(doc), local = doc - shard.offset;
     for (var i = 0; i < shard.years.length; i++) {
@@ -779,18 +809,26 @@
   // window around the first match of every query word the first window does not show (at most
   // MAX_EXTRA), matches highlighted: the reader sees each word of the query that the article holds.
   function snippet(parent, text, needles) {
-    var c = compact(text), windows = [], own = needles.map(function (n) { return matchRanges(text, [n], c); });
-    var all = matchRanges(text, needles, c), first = all.length ? all[0][0] : 0;
-    var start = Math.max(0, first - SNIPPET_BEFORE);
-    windows.push([start, Math.min(text.length, start + SNIPPET_LENGTH)]);
-    own.forEach(function (ranges) {
-      if (!ranges.length || windows.length > MAX_EXTRA) return;
-      var shown = ranges.some(function (r) {
-        return windows.some(function (w) { return r[0] >= w[0] && r[1] <= w[1]; });
-      });
-      if (shown) return;
-      var from = Math.max(0, ranges[0][0] - 15);
-      windows.push([from, Math.min(text.length, Math.max(from + EXTRA_LENGTH, ranges[0][1] + 5))]);
+    // where each needle first occurs: looked up in the raw text (the usual case: a needle as
+    // written), the whole text normalised only for a needle not found so
+    var firsts = [], c = null;
+    needles.forEach(function (n) {
+      var at = text.indexOf(n);
+      if (at === -1) {
+        c = c || compact(text);
+        var r = matchRanges(text, [n], c);
+        if (r.length) at = r[0][0];
+      }
+      if (at !== -1) firsts.push([at, at + n.length]);
+    });
+    firsts.sort(function (a, b) { return a[0] - b[0]; });
+    var first = firsts.length ? firsts[0][0] : 0, start = Math.max(0, first - SNIPPET_BEFORE);
+    var windows = [[start, Math.min(text.length, start + SNIPPET_LENGTH)]];
+    firsts.forEach(function (f) {
+      if (windows.length > MAX_EXTRA) return;
+      if (windows.some(function (w) { return f[0] >= w[0] && f[1] <= w[1]; })) return;
+      var from = Math.max(0, f[0] - 15);
+      windows.push([from, Math.min(text.length, Math.max(from + EXTRA_LENGTH, f[1] + 5))]);
     });
     windows.sort(function (a, b) { return a[0] - b[0]; });
     var merged = [];
@@ -800,7 +838,10 @@
     });
     merged.forEach(function (w, i) {
       if (w[0] > 0 || i > 0) parent.appendChild(document.createTextNode('…'));
-      appendHighlighted(parent, text, all, w[0], w[1]);
+      // highlights of the window's neighbourhood only (a match may cross the window's edge)
+      var from = Math.max(0, w[0] - 20), to = Math.min(text.length, w[1] + 20);
+      var ranges = matchRanges(text.slice(from, to), needles).map(function (r) { return [r[0] + from, r[1] + from]; });
+      appendHighlighted(parent, text, ranges, w[0], w[1]);
     });
     if (merged[merged.length - 1][1] < text.length) parent.appendChild(document.createTextNode('…'));
   }
@@ -1027,14 +1068,18 @@
     var self = this, state = this.state, engine = this.engine, box = this.filters;
     if (!state) return;
     var docs = state.verified ? Array.from(state.verified) : state.list.matched;
+    var f = engine.facets(), yearCounts = new Int32Array(f.years.length), unitCounts = new Int32Array(f.unitNames.length);
+    var wantYear = this.year ? f.years.indexOf(this.year) : -1, wantUnit = this.unit ? f.unitIndex.get(this.unit) : -1;
+    if (wantUnit === undefined) wantUnit = -2; // a unit no document lists
+    for (var k = 0; k < docs.length; k++) {
+      var doc = docs[k], year = f.yearOf[doc], from = f.unitStart[doc], to = f.unitStart[doc + 1], hasUnit = wantUnit === -1;
+      for (var j = from; j < to && !hasUnit; j++) if (f.unitIds[j] === wantUnit) hasUnit = true;
+      if (hasUnit) yearCounts[year]++;
+      if (wantYear === -1 || year === wantYear) for (j = from; j < to; j++) unitCounts[f.unitIds[j]]++;
+    }
     var years = new Map(), units = new Map();
-    docs.forEach(function (doc) {
-      var year = engine.yearOf(doc), docUnits = engine.unitsOf(doc);
-      if (!self.unit || docUnits.indexOf(self.unit) !== -1) years.set(year, (years.get(year) || 0) + 1);
-      if (!self.year || year === self.year) {
-        for (var i = 0; i < docUnits.length; i++) units.set(docUnits[i], (units.get(docUnits[i]) || 0) + 1);
-      }
-    });
+    f.years.forEach(function (y, i) { if (yearCounts[i]) years.set(y, yearCounts[i]); });
+    f.unitNames.forEach(function (u, i) { if (unitCounts[i]) units.set(u, unitCounts[i]); });
     box.textContent = '';
     var about = state.verified || !this.needsCheck() ? '' : '约 ';
     function row(kind, label, counts, current, order) {
