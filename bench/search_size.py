@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator.records import SearchDoc  # noqa: E402
 from generator.search import build_search_files  # noqa: E402
 from generator.search import terms as T  # noqa: E402
+from tests.query_port import query_terms  # noqa: E402  (the browser's query parsing, ported)
 
 QUERIES = ["国家安全教育日", "智慧巡防系统", "电动车", "110", "12345", "PTU", "APP", "民警", "公安局",
            "反诈宣传", "交通安全", "diandongche", "派出所", "群众", "火星量子纠缠基地"]
@@ -63,7 +64,8 @@ def synthetic_docs(issue_count: int, seeds: Path) -> list[SearchDoc]:
 
 def measure_sizes(files: dict[str, bytes], articles: int) -> None:
     groups = {"index buckets": "search/i/", "field lengths": "search/n/", "store chunks": "search/s/",
-              "manifest": "search/manifest"}
+              "manifest": "search/manifest", "unit filter": "search/f/",
+              "t2s (on demand)": "search/t2s"}
     print(f"{'part':<15}{'files':>7}{'raw KB':>10}{'gzip KB':>10}{'raw B/art':>11}{'gzip B/art':>11}")
     for name, prefix in groups.items():
         chosen = [v for k, v in files.items() if k.startswith(prefix)]
@@ -84,7 +86,7 @@ def measure_query_fetch(files: dict[str, bytes]) -> None:
     for query in QUERIES:
         buckets = set()
         for shard in manifest["shards"]:
-            for term in T.query_terms(query):
+            for term in query_terms(query):
                 buckets.add(f"search/i/{shard['id']}/{T.bucket_of(term.term, shard['buckets'])}.js")
         index_bytes = sum(gz(files[b]) for b in buckets)
         print(f"  {query:<14} {len(buckets):>4} files  index {index_bytes / 1024:7.0f}  "

@@ -136,3 +136,7 @@ class SearchDoc:
     people: list[str]
     subheads: list[str]
     text: str  # body paragraphs as plain text, subheads excluded
+    # every unit the article mentions (canonical names, the main unit first) and every other printed
+    # form of them in the unit registry: a reader's 任城分局 finds 市公安局任城区分局's articles
+    units: list[str] = field(default_factory=list)
+    unit_aliases: list[str] = field(default_factory=list)

@@ -7,11 +7,14 @@ documented content format, so that the search is still exercised on real text.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
+from math import log
 from pathlib import Path
 
 from generator.content import format_article, markdown_to_blocks
-from generator.records import Article
+from generator.records import Article, SearchDoc
 from generator.search import terms as T
+from generator.search.indexer import B, FIELD_COUNT, FIELDS, K1, DocTerms, doc_terms
 
 INJECTED_TITLE = "<script>alert('x')</script> 注入标题测试"
 
@@ -52,17 +55,30 @@ def compact(text: str) -> str:
     return T._INDEX_JOIN.sub("", T.normalize(text))
 
 
+def query_forms(query: str) -> list[str]:
+    """The query and its synonym forms (search.js queryVariants, with the project's table)."""
+    from generator.search.synonyms import load_synonyms, synonym_files
+
+    norm, forms = T.normalize(query), [query]
+    for key, replacements in load_synonyms(synonym_files()).items():
+        at = norm.find(key)
+        if at != -1:
+            forms += [f"{norm[:at]} {form} {norm[at + len(key):]}" for form in replacements]
+    return forms
+
+
 def expected_titles(articles: list[Article], query: str) -> set[str]:
-    """Brute force: titles of the articles that contain every CJK run of the query as a phrase and
-    every Latin/number word of it as a whole word."""
-    runs = T.split_runs(query, query=True)
+    """Brute force: titles of the articles that contain, for the query or one of its synonym forms,
+    every CJK run as a phrase and every Latin/number word as a whole word."""
     found = set()
-    for article in articles:
-        text = searchable_text(article)
-        phrases = compact(text)
-        words = {r.text for r in T.split_runs(text) if r.kind == "latin"}
-        if all((r.text in phrases) if r.kind == "cjk" else (r.text in words) for r in runs):
-            found.add(article.title)
+    for form in query_forms(query):
+        runs = T.split_runs(form, query=True)
+        for article in articles:
+            text = searchable_text(article)
+            phrases = compact(text)
+            words = {r.text for r in T.split_runs(text) if r.kind == "latin"}
+            if all((r.text in phrases) if r.kind == "cjk" else (r.text in words) for r in runs):
+                found.add(article.title)
     return found
 
 
@@ -81,3 +97,64 @@ def lunr_py_index(docs):
     for number, doc in enumerate(docs):
         builder.add({"id": str(number), **indexer.field_terms(doc)})
     return builder.build()
+
+
+# --- the numbers lunr computes (the reference search.js is held against) ----------------------------
+
+def lunr_idf(postings: int, documents: int) -> float:
+    """lunr.idf: `postings` counts (document, field) pairs holding the term."""
+    return log(1 + abs((documents - postings + 0.5) / (postings + 0.5)))
+
+
+def lunr_weight(idf: float, tf: int, length: int, average: float, boost: float) -> float:
+    """One element of a lunr field vector, computed as lunr's builder does (same operations in the
+    same order, rounded to 3 decimals)."""
+    score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf)
+    score *= boost
+    score *= 1  # document boost
+    return round(score, 3)
+
+
+def lunr_weights(all_terms: list[DocTerms]) -> dict[str, dict[tuple[str, int], float]]:
+    """field ref ("field/doc number") -> {term: weight}: the field vectors a lunr builder makes of
+    these documents, from their term counts alone."""
+    documents = len(all_terms)
+    sums = [sum(lengths[f] for lengths, _ in all_terms) for f in range(FIELD_COUNT)]
+    averages = [s / documents for s in sums]
+    df: Counter = Counter()
+    for _, counts in all_terms:
+        for field_counts in counts:
+            df.update(field_counts.keys())
+    idf = {term: lunr_idf(n, documents) for term, n in df.items()}
+    vectors: dict[str, dict[str, float]] = {}
+    for number, (lengths, counts) in enumerate(all_terms):
+        for f, (name, boost) in enumerate(FIELDS):
+            vectors[f"{name}/{number}"] = {
+                term: lunr_weight(idf[term], tf, lengths[f], averages[f], boost)
+                for term, tf in counts[f].items()}
+    return vectors
+
+
+def lunr_index_json(docs: list[SearchDoc]) -> dict:
+    """The serialized lunr 2.3.9 index (what lunr.py's `Index.serialize()` writes) of these
+    documents, refs "0", "1", …, written from their term counts without lunr's builder."""
+    all_terms = [doc_terms(doc) for doc in docs]
+    vectors = lunr_weights(all_terms)
+    term_index: dict[str, int] = {}
+    postings: dict[str, dict] = {}
+    for number, (_, counts) in enumerate(all_terms):
+        for f, (name, _) in enumerate(FIELDS):
+            for term in counts[f]:
+                if term not in term_index:
+                    term_index[term] = len(term_index)
+                    postings[term] = {field: {} for field, _ in FIELDS}
+                postings[term][name][str(number)] = {}
+    field_vectors = []
+    for number in range(len(docs)):
+        for name, _ in FIELDS:
+            ref = f"{name}/{number}"
+            elements = sorted((term_index[t], w) for t, w in vectors[ref].items())
+            field_vectors.append([ref, [x for pair in elements for x in pair]])
+    inverted = [[term, {"_index": term_index[term], **postings[term]}] for term in sorted(postings)]
+    return {"version": "2.3.9", "fields": [name for name, _ in FIELDS], "fieldVectors": field_vectors,
+            "invertedIndex": inverted, "pipeline": []}

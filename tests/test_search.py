@@ -11,7 +11,8 @@ import generator.search as search
 from generator.records import SearchDoc
 from generator.search import indexer
 from generator.search import terms as T
-from tests.search_site import lunr_py_index
+from tests.search_site import lunr_idf, lunr_index_json, lunr_py_index, lunr_weight, lunr_weights
+from tests.query_port import query_terms
 
 
 def doc(url, title, text, date="2024-04", unit=None, tags=(), people=(), subheads=()):
@@ -39,22 +40,22 @@ def test_whitespace_joins_cjk_in_text_but_separates_query_words():
 
 
 def test_query_requires_every_bigram_and_offers_the_whole_run():
-    terms = T.query_terms("国家安全教育日")
+    terms = query_terms("国家安全教育日")
     assert [t.term for t in terms if t.required] == T.bigrams("国家安全教育日")
     assert [(t.term, t.required) for t in terms if not t.required] == [("国家安全教育日", False)]
 
 
 def test_last_latin_word_is_a_prefix_only_while_typing():
-    assert T.query_terms("diandong")[0].prefix
-    assert not T.query_terms("diandong ")[0].prefix
-    assert not T.query_terms("12345")[0].prefix  # numbers match exactly
+    assert query_terms("diandong")[0].prefix
+    assert not query_terms("diandong ")[0].prefix
+    assert not query_terms("12345")[0].prefix  # numbers match exactly
 
 
 def test_every_query_term_is_an_index_term_of_a_text_containing_the_query():
     text = "4月15日，“全民国家安全教育日”主题活动在PTU车组和APP上同步开展，市民拨打12345咨询。"
     index_terms = set(T.base_terms(text))
     for query in ("国家安全教育日", "全民国家安全", "PTU车组", "APP", "12345", "教育日主题"):
-        for term in T.query_terms(query + " "):
+        for term in query_terms(query + " "):
             if term.required:
                 assert term.term in index_terms, (query, term)
 
@@ -124,7 +125,7 @@ def test_build_writes_manifest_lengths_buckets_and_store(docs):
     _, store = load_script(files["search/s/2023-2024/0.js"])
     assert [r[0] for r in store] == ["b/1.html", "a/1.html", "a/2.html"]  # date order
     count = len(indexer.FIELDS)
-    lengths = [load_script(files[f"search/n/{s['id']}.js"])[1] for s in manifest["shards"]]
+    lengths = [load_script(files[f"search/n/{s['id']}.js"])[1]["l"] for s in manifest["shards"]]
     assert [len(n) for n in lengths] == [3 * count, count]
     assert manifest["lengths"] == [sum(sum(n[f::count]) for n in lengths) for f in range(count)]
 
@@ -143,7 +144,7 @@ def test_shipped_numbers_give_the_weights_of_one_lunr_py_index_over_everything(m
     offsets, lengths, at = {}, {}, 0
     for shard in manifest["shards"]:
         offsets[shard["id"]] = at
-        lengths[shard["id"]] = load_script(files[f"search/n/{shard['id']}.js"])[1]
+        lengths[shard["id"]] = load_script(files[f"search/n/{shard['id']}.js"])[1]["l"]
         at += shard["docs"]
     averages = [total / manifest["docs"] for total in manifest["lengths"]]
     by_term: dict[str, list] = {}
@@ -152,12 +153,12 @@ def test_shipped_numbers_give_the_weights_of_one_lunr_py_index_over_everything(m
     weights = {}
     for term, parts in by_term.items():
         df = sum(len(p) for _, per_field in parts for p in per_field.values())
-        idf = indexer.lunr_idf(df, manifest["docs"])
+        idf = lunr_idf(df, manifest["docs"])
         for shard, per_field in parts:
             for f, postings in per_field.items():
                 for local, tf in postings:
                     length = lengths[shard][local * len(fields) + f]
-                    weights[(f"{fields[f]}/{offsets[shard] + local}", term)] = indexer.lunr_weight(
+                    weights[(f"{fields[f]}/{offsets[shard] + local}", term)] = lunr_weight(
                         idf, tf, length, averages[f], manifest["boosts"][f])
     expected = {}
     term_of = {posting["_index"]: term for term, posting in index.inverted_index.items()}
@@ -169,7 +170,7 @@ def test_shipped_numbers_give_the_weights_of_one_lunr_py_index_over_everything(m
 
 def test_index_writer_matches_lunr_py_serialization():
     docs = corpus()
-    assert indexer.lunr_index_json(docs) == json.loads(json.dumps(lunr_py_index(docs).serialize()))
+    assert lunr_index_json(docs) == json.loads(json.dumps(lunr_py_index(docs).serialize()))
 
 
 def test_postings_round_trip_and_title_outweighs_body(docs):
@@ -190,7 +191,7 @@ def test_postings_round_trip_and_title_outweighs_body(docs):
     assert ("2023-2024", "110") in postings and ("2023-2024", "12345") in postings
     assert ("2023-2024", "智慧巡防") in postings or ("2023-2024", "智慧巡防系统") in postings  # a jieba word
     assert ("2023-2024", "曹梦溪") in postings  # names are whole terms too
-    weights = indexer.lunr_weights([indexer.doc_terms(d) for d in [docs[2], docs[0], docs[1]]])
+    weights = lunr_weights([indexer.doc_terms(d) for d in [docs[2], docs[0], docs[1]]])
     assert weights["tags/1"]["电动"] > weights["body/2"]["电动"]
 
 

@@ -4,17 +4,22 @@ Layout (all under search/ in the site; each file is a script that registers its 
 `bulletinSearchData`, so it loads from file:// where fetch of local JSON is refused):
 
 - manifest.js       fields, boosts, BM25 parameters, archive totals (document count, summed field
-                    lengths) and one entry per shard (id, document count, bucket and chunk counts)
-- n/<shard>.js      the length (term count) of every field of every document of the shard
+                    lengths), the synonym table (synonyms.py) and one entry per shard (id, document
+                    count, bucket and chunk counts, [year, documents] in date order: the year filter)
+- n/<shard>.js      {"l": the length (term count) of every field of every document of the shard}
+- f/<shard>.js      {"units": the shard's unit names, "u": each document's units as indexes into
+                     "units"}: the unit filter, loaded once the first results show
 - i/<shard>/<b>.js  one bucket of a shard's inverted index: the terms whose bucket_of() is b, each
                     with its postings per field (document, term frequency)
 - s/<shard>/<c>.js  one store chunk: display data and text of `STORE_CHUNK` consecutive documents
+- t2s.js            traditional -> simplified characters (terms.py), loaded only for a query that
+                    needs it
 
 What lunr's builder does with these numbers (BM25: idf from the number of field postings of a
 term, term frequency, field length against the average field length, field boost, rounded to 3
 decimals) search.js does for the few terms of a query, with the totals of the whole archive: the
-weights it hands lunr.js are those of one lunr index built over every article (`lunr_weights` and
-`lunr_index_json` below compute the same numbers in Python; the tests hold them against lunr.py).
+weights it hands lunr.js are those of one lunr index built over every article (tests/search_site.py
+computes the same numbers in Python and holds them against lunr.py).
 Shipping term frequencies instead of weights keeps a shard's files independent of every other
 shard: a new issue rewrites only the newest shard and the manifest. Term frequencies are also
 smaller than weights (mostly 1).
@@ -39,18 +44,19 @@ from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from math import log
 from pathlib import Path
 
 from ..lang.segment import get_jieba
 from ..records import SearchDoc
 from . import terms as T
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DATA_GLOBAL = "bulletinSearchData"
 # (field, boost): a title match outranks a body that mentions the words a few times.
+# "chars": the single characters of the title and names, for one-character queries (毒, a surname),
+# kept out of the title field so that its length, and every title weight, stays that of its words.
 FIELDS = (("title", 10), ("subheads", 3), ("body", 1), ("unit", 3), ("tags", 3), ("people", 3),
-          ("pinyin", 2))
+          ("pinyin", 2), ("chars", 2))
 FIELD_COUNT = len(FIELDS)
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
 SHARD_DOCS = 1200
@@ -92,19 +98,26 @@ def _pinyin_term(word: str) -> tuple[str, ...]:
     return tuple(T.pinyin_terms([word], lambda w: lazy_pinyin(w, errors="ignore")))
 
 
+def _unit_names(doc: SearchDoc) -> list[str]:
+    """The main unit, every other unit the article mentions, then their registry aliases."""
+    return [n for n in dict.fromkeys([doc.unit or "", *doc.units, *doc.unit_aliases]) if n]
+
+
 def field_terms(doc: SearchDoc) -> dict[str, list[str]]:
     """The terms of each indexed field of one document (with repeats: term frequency counts)."""
     title_words = _words(doc.title)
     unit = doc.unit or ""
+    others = [n for n in _unit_names(doc) if n != unit]
     pinyin_words = title_words + _words(unit) + tuple(doc.tags) + tuple(doc.people)
     return {
         "title": T.base_terms(doc.title) + T.dictionary_terms(list(title_words)),
         "subheads": [t for s in doc.subheads for t in _word_terms(s)],
         "body": T.base_terms(doc.text),
-        "unit": list(_word_terms(unit)),
+        "unit": list(_word_terms(unit)) + [t for name in others for t in _name_terms(name)],
         "tags": [t for name in doc.tags for t in _name_terms(name)],
         "people": [t for name in doc.people for t in _name_terms(name)],
         "pinyin": [t for word in pinyin_words for t in _pinyin_term(word)],
+        "chars": list(dict.fromkeys(T.unigrams(" ".join([doc.title, unit, *doc.tags, *doc.people])))),
     }
 
 
@@ -122,69 +135,8 @@ def doc_terms(doc: SearchDoc) -> DocTerms:
 def _terms_key(doc: SearchDoc) -> str:
     """Everything the terms of a document depend on besides the code and jieba's dictionary."""
     text = "\x1f".join([doc.title, doc.unit or "", "\x1e".join(doc.tags), "\x1e".join(doc.people),
-                        "\x1e".join(doc.subheads), doc.text])
+                        "\x1e".join(doc.subheads), doc.text, "\x1e".join(doc.units), "\x1e".join(doc.unit_aliases)])
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-# --- the numbers lunr computes (Python side: tests, and the reference for search.js) -------------
-
-def lunr_idf(postings: int, documents: int) -> float:
-    """lunr.idf: `postings` counts (document, field) pairs holding the term."""
-    return log(1 + abs((documents - postings + 0.5) / (postings + 0.5)))
-
-
-def lunr_weight(idf: float, tf: int, length: int, average: float, boost: float) -> float:
-    """One element of a lunr field vector, computed as lunr's builder does (same operations in the
-    same order, rounded to 3 decimals)."""
-    score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf)
-    score *= boost
-    score *= 1  # document boost
-    return round(score, 3)
-
-
-def lunr_weights(all_terms: list[DocTerms]) -> dict[str, dict[tuple[str, int], float]]:
-    """field ref ("field/doc number") -> {term: weight}: the field vectors a lunr builder makes of
-    these documents, from their term counts alone."""
-    documents = len(all_terms)
-    sums = [sum(lengths[f] for lengths, _ in all_terms) for f in range(FIELD_COUNT)]
-    averages = [s / documents for s in sums]
-    df: Counter = Counter()
-    for _, counts in all_terms:
-        for field_counts in counts:
-            df.update(field_counts.keys())
-    idf = {term: lunr_idf(n, documents) for term, n in df.items()}
-    vectors: dict[str, dict[str, float]] = {}
-    for number, (lengths, counts) in enumerate(all_terms):
-        for f, (name, boost) in enumerate(FIELDS):
-            vectors[f"{name}/{number}"] = {
-                term: lunr_weight(idf[term], tf, lengths[f], averages[f], boost)
-                for term, tf in counts[f].items()}
-    return vectors
-
-
-def lunr_index_json(docs: list[SearchDoc]) -> dict:
-    """The serialized lunr 2.3.9 index (what lunr.py's `Index.serialize()` writes) of these
-    documents, refs "0", "1", …, written from their term counts without lunr's builder."""
-    all_terms = [doc_terms(doc) for doc in docs]
-    vectors = lunr_weights(all_terms)
-    term_index: dict[str, int] = {}
-    postings: dict[str, dict] = {}
-    for number, (_, counts) in enumerate(all_terms):
-        for f, (name, _) in enumerate(FIELDS):
-            for term in counts[f]:
-                if term not in term_index:
-                    term_index[term] = len(term_index)
-                    postings[term] = {field: {} for field, _ in FIELDS}
-                postings[term][name][str(number)] = {}
-    field_vectors = []
-    for number in range(len(docs)):
-        for name, _ in FIELDS:
-            ref = f"{name}/{number}"
-            elements = sorted((term_index[t], w) for t, w in vectors[ref].items())
-            field_vectors.append([ref, [x for pair in elements for x in pair]])
-    inverted = [[term, {"_index": term_index[term], **postings[term]}] for term in sorted(postings)]
-    return {"version": "2.3.9", "fields": [name for name, _ in FIELDS], "fieldVectors": field_vectors,
-            "invertedIndex": inverted, "pipeline": []}
 
 
 # --- shards -------------------------------------------------------------------------------------
@@ -297,9 +249,20 @@ def _buckets(all_terms: list[DocTerms]) -> list[list]:
 
 
 def _store_record(doc: SearchDoc) -> list:
-    """Display data, plus the other searchable text (for checking that a phrase really occurs)."""
-    extra = " ".join(list(doc.subheads) + list(doc.tags) + list(doc.people))
-    return [doc.url, doc.title, doc.issue_label, doc.date, doc.unit, doc.text, extra]
+    """Display data, plus the other searchable text (for checking that a phrase really occurs: unit
+    aliases included). An eighth element 1 says the record holds traditional characters: the browser
+    then loads the folding table before it checks or highlights the record."""
+    extra = " ".join(list(doc.subheads) + list(doc.tags) + list(doc.people)
+                     + [n for n in _unit_names(doc) if n != doc.unit])
+    record = [doc.url, doc.title, doc.issue_label, doc.date, doc.unit, doc.text, extra]
+    if _has_traditional(doc.title + doc.text + extra + (doc.unit or "")):
+        record.append(1)
+    return record
+
+
+def _has_traditional(text: str) -> bool:
+    table = T.t2s_table()
+    return any(char in table for char in set(text))
 
 
 def _script(key: str, data) -> bytes:
@@ -313,6 +276,7 @@ class ShardOutput:
     buckets: int
     chunks: int
     lengths: list[int]  # summed length of each field over the shard's documents
+    years: list[list]  # [[year, documents], …] in the shard's (date) order
     files: dict[str, bytes]  # site-relative path -> script
 
 
@@ -323,13 +287,29 @@ def build_shard(shard_id: str, docs: list[SearchDoc], all_terms: list[DocTerms])
         key = f"i/{shard_id}/{number}"
         files[f"search/{key}.js"] = _script(key, bucket)
     lengths = [n for field_lengths, _ in all_terms for n in field_lengths]
-    files[f"search/n/{shard_id}.js"] = _script(f"n/{shard_id}", lengths)
+    unit_names = sorted({name for doc in docs for name in _facet_units(doc)})
+    unit_ids = {name: number for number, name in enumerate(unit_names)}
+    files[f"search/n/{shard_id}.js"] = _script(f"n/{shard_id}", {"l": lengths})
+    files[f"search/f/{shard_id}.js"] = _script(f"f/{shard_id}", {
+        "units": unit_names, "u": [[unit_ids[n] for n in _facet_units(doc)] for doc in docs]})
     chunks = range(0, len(docs), STORE_CHUNK)
     for number, start in enumerate(chunks):
         key = f"s/{shard_id}/{number}"
         files[f"search/{key}.js"] = _script(key, [_store_record(doc) for doc in docs[start:start + STORE_CHUNK]])
     sums = [sum(lengths[f::FIELD_COUNT]) for f in range(FIELD_COUNT)]
-    return ShardOutput(docs=len(docs), buckets=len(buckets), chunks=len(chunks), lengths=sums, files=files)
+    years: list[list] = []
+    for doc in docs:
+        if years and years[-1][0] == _year_of(doc):
+            years[-1][1] += 1
+        else:
+            years.append([_year_of(doc), 1])
+    return ShardOutput(docs=len(docs), buckets=len(buckets), chunks=len(chunks), lengths=sums, years=years,
+                       files=files)
+
+
+def _facet_units(doc: SearchDoc) -> list[str]:
+    """The units the unit filter offers for a document: the main one and every one it mentions."""
+    return [n for n in dict.fromkeys([doc.unit or "", *doc.units]) if n]
 
 
 # --- caches: a shard whose documents did not change is not rebuilt; a document whose text did not
@@ -345,7 +325,7 @@ def _settings_salt() -> bytes:
 
     from ..lang import segment
 
-    sources = [Path(__file__), Path(T.__file__), Path(segment.__file__)]
+    sources = [Path(__file__), Path(T.__file__), Path(segment.__file__), T.T2S_TABLE]
     dictionary = Path(jieba.__file__).with_name("dict.txt").stat()
     return json.dumps([FORMAT_VERSION, FIELDS, SHARD_DOCS, STORE_CHUNK, POSTINGS_PER_BUCKET,
                        jieba.__version__, dictionary.st_size, dictionary.st_mtime_ns, pypinyin.__version__,
@@ -362,7 +342,8 @@ def _shard_fingerprint(salt: bytes, shard_id: str, docs: list[SearchDoc]) -> str
     digest.update("\x1d".join("\x1f".join([
         doc.url, doc.title, doc.issue_label, "\x00" if doc.date is None else doc.date,
         "\x00" if doc.unit is None else doc.unit, "\x1e".join(doc.tags), "\x1e".join(doc.people),
-        "\x1e".join(doc.subheads), doc.text]) for doc in docs).encode("utf-8", "surrogatepass"))
+        "\x1e".join(doc.subheads), doc.text, "\x1e".join(doc.units), "\x1e".join(doc.unit_aliases)])
+        for doc in docs).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -472,8 +453,15 @@ def _build_missing(missing: dict[str, tuple]) -> dict[str, ShardOutput]:
         _FORKED.clear()
 
 
-def build_index_files(docs: list[SearchDoc], cache_dir: Path | None = None) -> dict[str, bytes]:
-    """Every search/ file of the site: manifest, lengths, index buckets, store chunks."""
+def t2s_script() -> bytes:
+    """The folding table as one string of pairs (traditional, simplified)."""
+    return _script("t2s", "".join(t + s for t, s in T.t2s_table().items()))
+
+
+def build_index_files(docs: list[SearchDoc], cache_dir: Path | None = None,
+                      synonyms: dict[str, list[str]] | None = None) -> dict[str, bytes]:
+    """Every search/ file of the site: manifest, lengths, index buckets, store chunks, the folding
+    table. `synonyms`: query word -> forms (synonyms.py), shipped in the manifest."""
     grouped = group_shards(docs)
     salt = _settings_salt() if cache_dir is not None else b""
     split_years = {shard_id.split(".")[0] for shard_id in grouped if "." in shard_id}
@@ -492,10 +480,12 @@ def build_index_files(docs: list[SearchDoc], cache_dir: Path | None = None) -> d
     for shard_id, output in outputs.items():
         files.update(output.files)
         shards.append({"id": shard_id, "docs": output.docs, "buckets": output.buckets,
-                       "chunk": STORE_CHUNK, "chunks": output.chunks})
+                       "chunk": STORE_CHUNK, "chunks": output.chunks, "years": output.years})
         totals = [a + b for a, b in zip(totals, output.lengths)]
     manifest = {"version": FORMAT_VERSION, "fields": [name for name, _ in FIELDS],
                 "boosts": [boost for _, boost in FIELDS], "k1": K1, "b": B,
-                "docs": sum(s["docs"] for s in shards), "lengths": totals, "shards": shards}
+                "docs": sum(s["docs"] for s in shards), "lengths": totals, "shards": shards,
+                "synonyms": [[key, forms] for key, forms in sorted((synonyms or {}).items())]}
     files["search/manifest.js"] = _script("manifest", manifest)
+    files["search/t2s.js"] = t2s_script()
     return files

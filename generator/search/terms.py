@@ -5,8 +5,13 @@ dictionary: CJK character bigrams, Latin/number tokens, pinyin words (Latin). Th
 jieba words of 3+ characters on top; the browser offers a whole CJK run as an optional term, which
 matches exactly those words and lifts articles that use the phrase as a word.
 
-search.js mirrors `normalize`, `split_runs`, `query_terms` and `bucket_of`; the tests run both on the
-same strings to keep them in step.
+search.js mirrors `normalize`, `split_runs` and `bucket_of`, and builds its query from them
+(`queryTerms`; its Python port, used by the tests only, is tests/query_port.py); the tests run both
+on the same strings, in Node, to keep them in step.
+
+Traditional characters fold to simplified (`normalize`, table generator/data/t2s.txt made from
+OpenCC's data by make_t2s.py) on both sides: an article printed in 繁体 is indexed as simplified,
+and the browser folds a query once it has loaded the table (only when a term found nothing).
 """
 from __future__ import annotations
 
@@ -14,12 +19,29 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+from .make_t2s import TABLE as T2S_TABLE
+from .make_t2s import read_table
 
 # CJK Unified Ideographs (+ extension A, compatibility ideographs) and the ideographic zero.
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
 _RUN = re.compile(f"([{CJK_CLASS}]+)|([a-z0-9]+)")
 _CJK_ONLY = re.compile(f"^[{CJK_CLASS}]+$")
 _LATIN_ONLY = re.compile(r"^[a-z0-9]+$")
+# Whitespace, spelled out: Python's \s and str.isspace() count U+001C–U+001F and U+0085 and not
+# U+FEFF, JavaScript's \s the other way round; search.js uses the same list.
+WHITESPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_WHITESPACE_CHAR = re.compile(f"[{WHITESPACE}]")
+
+
+def is_space(char: str) -> bool:
+    return bool(_WHITESPACE_CHAR.fullmatch(char))
+
+
+@lru_cache(maxsize=1)
+def t2s_table() -> dict[str, str]:
+    return read_table(T2S_TABLE)
 
 
 def normalize_char(char: str) -> str:
@@ -28,10 +50,10 @@ def normalize_char(char: str) -> str:
     if ord(char) > 0xFFFF:
         return char
     folded = unicodedata.normalize("NFKC", char).lower()
-    if len(folded) == 1 and ord(folded) <= 0xFFFF:
-        return folded
-    lowered = char.lower()
-    return lowered if len(lowered) == 1 else char
+    if not (len(folded) == 1 and ord(folded) <= 0xFFFF):
+        lowered = char.lower()
+        folded = lowered if len(lowered) == 1 else char
+    return t2s_table().get(folded, folded)
 
 
 class _FoldTable(dict):
@@ -60,7 +82,7 @@ class Run:
 QUOTE_MARKS = "\"'“”‘’《》〈〉「」『』【】〔〕"
 # In article text whitespace between CJK characters is a typesetting accident (column breaks,
 # hard wraps); in a query it separates keywords, so only the index side drops it.
-_INDEX_JOIN = re.compile(f"(?<=[{CJK_CLASS}])[\\s{QUOTE_MARKS}]+(?=[{CJK_CLASS}])")
+_INDEX_JOIN = re.compile(f"(?<=[{CJK_CLASS}])[{WHITESPACE}{QUOTE_MARKS}]+(?=[{CJK_CLASS}])")
 _QUERY_JOIN = re.compile(f"(?<=[{CJK_CLASS}])[{QUOTE_MARKS}]+(?=[{CJK_CLASS}])")
 
 
@@ -97,6 +119,11 @@ def base_terms(text: str) -> list[str]:
     return terms
 
 
+def unigrams(text: str) -> list[str]:
+    """Every CJK character of a text (one-character queries: 毒, a one-character surname)."""
+    return [char for run in _RUN.findall(normalize(text)) for char in run[0]]
+
+
 def pinyin_terms(words: list[str], to_pinyin) -> list[str]:
     """One Latin term per CJK word: its syllables joined (电动车 -> diandongche)."""
     terms = []
@@ -108,43 +135,6 @@ def pinyin_terms(words: list[str], to_pinyin) -> list[str]:
             if _LATIN_ONLY.match(joined):
                 terms.append(joined)
     return terms
-
-
-@dataclass(frozen=True)
-class QueryTerm:
-    term: str
-    required: bool
-    prefix: bool = False  # trailing wildcard (a Latin word still being typed)
-    boost: float = 1.0
-
-
-def query_terms(query: str) -> list[QueryTerm]:
-    """Python port of search.js `queryTerms`: what the browser asks lunr for.
-
-    Every bigram and Latin token is required (an article must contain all of them); a CJK run of
-    3+ characters is also offered whole, optionally, to favour articles where jieba saw it as a
-    word. The last Latin token of a query typed without a trailing space may be an unfinished
-    word: it matches as a prefix."""
-    runs = split_runs(query, query=True)
-    still_typing = bool(query) and not query[-1].isspace()
-    terms: list[QueryTerm] = []
-    for position, run in enumerate(runs):
-        if run.kind == "cjk":
-            terms.extend(QueryTerm(b, True) for b in bigrams(run.text))
-            if len(run.text) >= 3:
-                terms.append(QueryTerm(run.text, False, boost=2.0))
-        else:
-            last = position == len(runs) - 1
-            prefix = last and still_typing and not run.text.isdigit() and len(run.text) >= 2
-            terms.append(QueryTerm(run.text, True, prefix=prefix))
-    seen: set[tuple] = set()
-    unique = []
-    for term in terms:
-        key = (term.term, term.prefix)
-        if key not in seen:
-            seen.add(key)
-            unique.append(term)
-    return unique
 
 
 def bucket_key(term: str) -> str:
