@@ -25,11 +25,12 @@ from typing import TextIO
 from . import render, search
 from .caches import DEFAULT_CACHE_DIR, Caches, folder_key
 from .config import SiteConfig
-from .content import ContentSet, load_content, remember_parsed
+from .content import ISSUE_FILE, ContentSet, load_content, remember_parsed
 from .content.state import ImportState
 from .content.write import write_issue
 from .enrich.issues import enrich_issues
 from .ingest.seeds import find_changed_seeds, split_seeds
+from .ingest.doubts import count_open as count_open_doubts
 from .lang import segment
 from .output import StagedOutput, check_output_dir
 from .report import BuildReport, ImportReport, RenderReport
@@ -142,6 +143,9 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
                         state, report)
             parsed.update((rel, issue.parsed[rel]) for rel in report.written[written_before:] if rel in issue.parsed)
             report.imported.append(issue.seed.issue_id)
+            meta = issue.parsed.get(f"{issue.seed.issue_id}/{ISSUE_FILE}")
+            if meta is not None:
+                report.doubts[issue.seed.issue_id] = count_open_doubts(content_dir, meta)
         state.save(content_dir)
         # What was just written need not be parsed again by the load stage.
         remember_parsed(content_dir, caches, parsed)

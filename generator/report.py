@@ -45,6 +45,7 @@ class ImportReport:
     removed: list[str] = field(default_factory=list)  # importer's own files no longer produced
     notices: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # seeds skipped
+    doubts: dict[str, int] = field(default_factory=dict)  # issue id -> open doubtful splits
 
     def print_summary(self, out: TextIO = sys.stdout) -> None:
         print(f"import: {len(self.imported)} issue(s) imported, {len(self.unchanged)} unchanged; "
@@ -55,6 +56,10 @@ class ImportReport:
                   file=out)
         for notice in self.notices:
             print(f"  note: {notice}", file=out)
+        for issue, count in self.doubts.items():
+            if count:
+                print(f"  {count} doubtful split{'s' if count != 1 else ''} in {escape_name(issue)}: see issue.yml "
+                      f"(list them: build.py doubts {escape_name(issue)})", file=out)
         if self.problems:
             print(f"  {len(self.problems)} seed(s) skipped, not imported (the other seeds were):", file=out)
         for problem in self.problems:
@@ -124,6 +129,7 @@ class BuildReport:
             "files_unchanged": rendered.files_unchanged,
             "files_removed": len(rendered.files_removed),
             "problems": [str(p) for p in self.imported.problems],
+            "doubts": {issue: count for issue, count in self.imported.doubts.items() if count},
             "content_errors": rendered.errors,
         }
 

@@ -24,6 +24,11 @@ _HEADLINE_MAX_WIDTH = 30
 _SUBHEAD_MAX_RATIO = 0.72  # printed subheads measure at most two thirds of the column
 
 
+def looks_like_unit(text: str) -> bool:
+    """A line printed as a unit's name (`某某县公安局某某派出所`)."""
+    return _UNIT_LINE.match(text) is not None
+
+
 class SplitError(ValueError):
     """A seed that cannot be split, with the line that stopped it."""
 
@@ -329,7 +334,8 @@ def _make_article(order: int, body: list[Line], byline: Byline, kicker: Line | N
     kind = "photo" if is_photo else ("article" if headline else "brief")
     return SplitArticle(
         order=order, title=title, title_generated=generated,
-        kicker=kicker.text if kicker else None, kind=kind, byline=byline, blocks=blocks,
+        kicker=kicker.text if kicker else None, kicker_line=kicker.number if kicker else 0,
+        kind=kind, byline=byline, blocks=blocks,
         first_line=first_line, last_line=last_line,
         headline_raw=[line.text for line in headline + subtitle],
         subtitle=normalise_heading([line.text for line in subtitle]) if subtitle else None,
