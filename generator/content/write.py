@@ -11,6 +11,23 @@ from .state import ImportState, IssueState, sha256_bytes, sha256_file
 
 
 _ORDER_PREFIX = re.compile(r"^(\d+)-")
+# Editor-owned: the positions (NN) of articles an editor removed, e.g. after merging one into
+# another. The importer writes no file at these positions again (a deleted file is otherwise
+# the importer's to restore). See docs/fixing-splits.md.
+REMOVED_FILE = "removed.yml"
+
+
+def removed_positions(issue_dir: Path) -> set[str]:
+    """Position keys listed in `<issue>/removed.yml` (`removed: [5, 7]`); unreadable: none."""
+    from .format import load_yaml
+
+    path = issue_dir / REMOVED_FILE
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else None
+    except Exception:  # noqa: BLE001 - an unreadable list removes nothing
+        return set()
+    entries = data.get("removed") if isinstance(data, dict) else None
+    return {str(int(entry)) for entry in entries or [] if isinstance(entry, int) or str(entry).isdigit()}
 
 
 def _position_key(rel: str) -> str:
@@ -36,12 +53,17 @@ def write_issue(content_dir: Path, issue_id: str, seed_sha256: str, source: str,
         if not rel.endswith(NEW_SUFFIX):
             on_disk_by_position.setdefault(_position_key(rel), []).append(rel)
     new_state = IssueState(seed_sha256, source)
+    removed = removed_positions(issue_dir)
 
     for rel, text in files.items():
         data = text.encode("utf-8")
         digest = sha256_bytes(data)
-        new_state.files[rel] = digest
         same_position = sorted(on_disk_by_position.pop(_position_key(rel), []))
+        if not same_position and _position_key(rel) in removed:
+            report.notices.append(f"content/{rel} not written: position {_position_key(rel)} is in "
+                                  f"{issue_id}/{REMOVED_FILE} (removed by an editor)")
+            continue
+        new_state.files[rel] = digest
         edited = [old for old in same_position if sha256_file(content_dir / old) != written_before.get(old)]
         if edited:
             keep = edited[0]
