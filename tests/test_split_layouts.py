@@ -160,6 +160,24 @@ def test_first_line_ending_a_sentence_does_not_end_its_paragraph():
     assert article.blocks[0].text.endswith("把平安服务送到群众家门口。")
 
 
+ONE_LINE_PARAGRAPH = """\
+民警深入辖区企业、学校和社区，面对面听取群众
+意见建议，了解群众所思所盼，把平安服务送到群
+众家门口，切实提升群众的安全感和满意度。
+青河县公安局近日开展为期一个月走访活动。
+民警深入辖区企业、学校和社区，面对面听取
+群众意见建议，了解群众所思所盼，把平安服务送
+到群众家门口，切实提升群众的安全感和满意度。
+
+记者 周晓岚
+"""
+
+
+def test_one_line_paragraph_before_an_indented_line_stays_a_paragraph():
+    (article,) = split_seed(ONE_LINE_PARAGRAPH, "t", "seeds/t.txt").articles
+    assert [b.text[:6] for b in article.blocks] == ["民警深入辖区", "青河县公安局", "民警深入辖区"]
+
+
 # --- 7. bylines ------------------------------------------------------------------------------------------
 
 def test_bylines_with_rare_characters_dots_and_colons():
