@@ -87,6 +87,29 @@ def test_brief_cut_by_a_column_break_after_another_brief():
     assert first.blocks[-1].text.endswith("表示由衷感谢。")
 
 
+LONG_HEADLINE = """\
+白沙镇派出所民警近日在巡逻中帮助一名走失老人安全回家，老
+人家属送来锦旗，对民警的热心帮助表示由衷感谢。 通讯员 赵小川
+
+青河县公安局开展夏季治安打击整治百日行动
+
+为进一步维护辖区治安稳定，青河县公安局近
+日开展夏季治安打击整治百日行动，集中整治群众
+反映强烈的突出治安问题，破获各类案件六十余起，
+群众安全感明显提升。
+
+通讯员 韩立春
+"""
+
+
+def test_headline_as_wide_as_the_column_before_an_indented_paragraph_is_a_headline_in_doubt():
+    issue = split_seed(LONG_HEADLINE, "t", "seeds/t.txt")
+    first, second = issue.articles
+    assert (first.kind, first.title) == ("article", "青河县公安局开展夏季治安打击整治百日行动")
+    assert second.blocks[0].text.startswith("为进一步维护辖区治安稳定")
+    assert [(d.line, d.article) for d in issue.doubts] == [(4, 1)]
+
+
 # --- 2. `——` subtitles -----------------------------------------------------------------------------
 
 def test_subtitle_one_blank_line_under_or_right_under_the_headline():

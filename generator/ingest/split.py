@@ -219,6 +219,9 @@ def _body_start(block: list[Line], following: list[Line], fallback_column: float
     goes_on = _continues(block[-1].text, following[0].text) or full_first
     if fills and goes_on:
         return True, None
+    if fills and inner and abs(display_width(following[0].text) - (max(inner) - PARAGRAPH_INDENT)) <= 1:
+        # What follows opens with an indented line: a new paragraph under a long headline.
+        return False, "read as a headline, though it is as wide as the body column"
     if fills:
         return True, ("read as the first line of the next article (it is as wide as the column), "
                       "though it could be a headline")
