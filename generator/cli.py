@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="only import new or changed seeds into content/")
     _add_path_options(imp, defaults=False)
     _add_lock_option(imp)
+    doubts = sub.add_parser("doubts", help="list doubtful splits with the seed lines around them, "
+                                           "or mark one checked")
+    _add_path_options(doubts, defaults=False)
+    doubts.add_argument("issue", nargs="?", metavar="ISSUE", help="only this issue (its folder name in content/)")
+    doubts.add_argument("--check", nargs=2, metavar=("ISSUE", "LINE"),
+                        help="mark the doubt on seed line LINE of ISSUE checked, so it is not listed again")
     serve = sub.add_parser("serve", help="build, serve public/ on localhost, rebuild and reload on changes")
     _add_path_options(serve, defaults=False)
     _add_site_options(serve)
@@ -141,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "restore":
         return _restore(args)
+    if args.command == "doubts":
+        return _doubts(args, sys.stdout)
     return build_once(args)
 
 
@@ -162,6 +170,27 @@ def _restore(args) -> int:
     if status != 2:
         print(f"restored content/{rel}")
     return status
+
+
+def _doubts(args, out: TextIO) -> int:
+    """`build.py doubts [ISSUE]` (exit 0) and `build.py doubts --check ISSUE LINE` (exit 0, or 2
+    with the reason when there is no such open doubt)."""
+    from .ingest import doubts
+
+    try:
+        if args.check:
+            issue, line = args.check
+            if not line.isdigit():
+                raise doubts.DoubtsError(f"LINE must be a seed line number, not {line!r}")
+            for doubt in doubts.check_doubt(args.content, issue, int(line)):
+                print(f"checked: {issue} line {doubt.line}: {doubt.reason}", file=out)
+            print(f"(kept in content/{issue}/{doubts.CHECKED_FILE}; a re-import keeps it)", file=out)
+            return 0
+        doubts.print_doubts(args.content, PROJECT_ROOT, args.seeds, args.issue, out)
+        return 0
+    except doubts.DoubtsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _serve(args) -> int:

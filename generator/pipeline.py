@@ -19,19 +19,19 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import replace as _replace
 from pathlib import Path
 from typing import TextIO
 
 from . import render, search
 from .caches import DEFAULT_CACHE_DIR, Caches, folder_key
 from .config import SiteConfig
-from .content import ContentSet, load_content, remember_parsed
-from dataclasses import replace as _replace
-
+from .content import ISSUE_FILE, ContentSet, load_content, remember_parsed
 from .content.state import ImportState
 from .content.write import record_withdrawals, write_issue
 from .enrich.issues import enrich_issues
 from .ingest.seeds import find_changed_seeds, split_seeds
+from .ingest.doubts import count_open as count_open_doubts
 from .lang import segment
 from .output import SITE_MARKER, OutputRecord, StagedOutput, check_output_dir, check_shrink, marker_bytes, read_marker
 from .report import BuildReport, ImportReport, RenderReport
@@ -196,6 +196,9 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
                         value = issue.parsed[fresh]
                         parsed[target] = _replace(value, path=target) if hasattr(value, "body") else value
                 report.imported.append(issue.seed.issue_id)
+                meta = issue.parsed.get(f"{issue.seed.issue_id}/{ISSUE_FILE}")
+                if meta is not None:
+                    report.doubts[issue.seed.issue_id] = count_open_doubts(content_dir, meta)
         finally:
             # Also after a failed write (a full disk): what was written is recorded as the
             # importer's, so the next import does not mistake it for an editor's change.

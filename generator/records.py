@@ -56,6 +56,7 @@ class SplitArticle:
     headline_raw: list[str] = field(default_factory=list)  # printed headline lines (and subtitle lines)
     subtitle: str | None = None  # 副标题, the `——…` line under the headline, as printed
     byline_line: int = 0  # seed line of the byline (0: none)
+    kicker_line: int = 0  # seed line of the kicker (0: none)
 
 
 @dataclass

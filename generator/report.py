@@ -49,6 +49,7 @@ class ImportReport:
     withdrawn: list[str] = field(default_factory=list)  # articles the editor deleted or moved: not re-imported
     moved: dict[str, str] = field(default_factory=dict)  # withdrawn path -> where the editor moved it
     unsure: list[tuple[str, str, float]] = field(default_factory=list)  # (kept file, fresh title, similarity)
+    doubts: dict[str, int] = field(default_factory=dict)  # issue id -> open doubtful splits
 
     def print_summary(self, out: TextIO = sys.stdout) -> None:
         print(f"import: {len(self.imported)} issue(s) imported, {len(self.unchanged)} unchanged; "
@@ -68,6 +69,10 @@ class ImportReport:
                   f"kept as it is, fresh import in content/{rel}{NEW_SUFFIX}", file=out)
         for notice in self.notices:
             print(f"  note: {notice}", file=out)
+        for issue, count in self.doubts.items():
+            if count:
+                print(f"  {count} doubtful split{'s' if count != 1 else ''} in {escape_name(issue)}: see issue.yml "
+                      f"(list them: build.py doubts {escape_name(issue)})", file=out)
         if self.problems:
             print(f"  {len(self.problems)} seed(s) skipped, not imported (the other seeds were):", file=out)
         for problem in self.problems:
@@ -140,6 +145,7 @@ class BuildReport:
             "withdrawn": list(dict.fromkeys(self.imported.withdrawn)),
             "unsure_matches": [rel for rel, _, _ in self.imported.unsure],
             "warnings": self.imported.warnings,
+            "doubts": {issue: count for issue, count in self.imported.doubts.items() if count},
             "content_errors": rendered.errors,
         }
 

@@ -8,14 +8,16 @@ import reprlib
 
 import yaml
 
-from ..records import ARTICLE_KINDS, Article, Block, DateVote, IssueMeta, NoiseLine
+from ..records import ARTICLE_KINDS, Article, Block, DateVote, Doubt, IssueMeta, NoiseLine
 
 ISSUE_FILE = "issue.yml"
 FRONT_MATTER_KEYS = (
     "title", "title_generated", "kicker", "unit", "units", "issue", "order", "kind",
     "reporters", "correspondents", "photographers", "tags", "date", "source", "source_lines",
+    "subtitle",
 )
 REQUIRED_KEYS = ("title", "issue", "order", "kind")
+OPTIONAL_WRITTEN_KEYS = ("subtitle",)  # written into the front matter only when they have a value
 _LIST_KEYS = ("units", "reporters", "correspondents", "photographers", "tags")
 _OPTIONAL_STR_KEYS = ("kicker", "unit", "date")
 
@@ -150,6 +152,9 @@ def dump_yaml(data: dict) -> str:
 def article_front_matter(article: Article) -> dict:
     data = {key: getattr(article, key) for key in FRONT_MATTER_KEYS}
     data["source_lines"] = list(article.source_lines)
+    for key in OPTIONAL_WRITTEN_KEYS:
+        if data[key] is None:
+            del data[key]  # e.g. `subtitle` only when the headline has a 副标题
     return data
 
 
@@ -277,7 +282,7 @@ def _validated(data: dict, path: str, key_lines: dict[str, int] | None = None) -
     if not isinstance(title_generated, bool):
         fail("title_generated", f"must be true or false, not {_short(title_generated)}")
     out["title_generated"] = title_generated
-    for key in ("kicker", "unit"):
+    for key in ("kicker", "unit", "subtitle"):
         value = data.get(key)
         out[key] = None if value is None else _as_str(value, path, key, key_lines.get(key))
     out["date"] = _date(data.get("date"), path, "date", key_lines.get("date"))
@@ -311,7 +316,8 @@ def _as_str(value, path: str, key: str, line: int | None = None) -> str:
 
 # --- Issue files -------------------------------------------------------------------------------
 
-ISSUE_KEYS = ("id", "number", "title", "source", "date", "date_inferred", "date_method", "date_evidence", "noise")
+ISSUE_KEYS = ("id", "number", "title", "source", "date", "date_inferred", "date_method", "date_evidence", "noise",
+              "doubts")
 
 
 def format_issue(meta: IssueMeta) -> str:
@@ -323,7 +329,31 @@ def format_issue(meta: IssueMeta) -> str:
     if meta.date_evidence:  # only written when the votes for the year disagree
         data["date_evidence"] = [{"year": v.year, "weight": v.weight, "rule": v.rule, "phrase": v.phrase}
                                  for v in meta.date_evidence]
+    if meta.doubts:  # split decisions taken on weak evidence (`build.py doubts` lists them)
+        data["doubts"] = [{"line": d.line, "article": d.article, "reason": d.reason} for d in meta.doubts]
     return dump_yaml(data)
+
+
+def _positive_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _parse_doubts(raw, path: str, line: int | None) -> list[Doubt]:
+    """`doubts: [{line, article, reason}]`: seed line, article order, why, in plain words."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise ContentError(path, f"must be a list of {{line, article, reason}}, not {_short(raw)}",
+                           line=line, key="doubts")
+    doubts = []
+    for item in raw:
+        if not (isinstance(item, dict) and set(item) <= {"line", "article", "reason"}
+                and _positive_int(item.get("line")) and _positive_int(item.get("article"))
+                and isinstance(item.get("reason"), str)):
+            raise ContentError(path, "each entry must be {line: <number>, article: <number>, reason: <text>}, "
+                                     f"not {_short(item)}", line=line, key="doubts")
+        doubts.append(Doubt(item["line"], item["article"], _as_str(item["reason"], path, "doubts", line)))
+    return doubts
 
 
 def parse_issue(text: str, path: str, issue_id: str) -> IssueMeta:
@@ -380,4 +410,5 @@ def parse_issue(text: str, path: str, issue_id: str) -> IssueMeta:
         id=issue_id, source=text_or_none("source") or "", number=number, title=text_or_none("title"),
         date=_date(data.get("date"), path, "date", key_lines.get("date")), date_inferred=date_inferred,
         date_method=text_or_none("date_method"), date_evidence=evidence, noise=noise,
+        doubts=_parse_doubts(data.get("doubts"), path, key_lines.get("doubts")),
     )

@@ -12,9 +12,10 @@ from ..content import ISSUE_FILE, ContentError, ContentSet, blocks_to_markdown, 
 from ..content import parse_article, parse_issue, plain_blocks
 from ..ingest import bylines
 from ..ingest.seeds import SeedFile
+from ..ingest.split import looks_like_unit
 from ..lang.slugs import slugify
 from ..parallel import fork_map
-from ..records import Article, IssueMeta, SplitArticle, SplitIssue
+from ..records import Article, Doubt, IssueMeta, SplitArticle, SplitIssue
 from ..report import ImportReport
 from .dates import date_from_file_name, infer_issue_date, load_sidecar
 from .tags import Tagger, vocabulary_key
@@ -68,7 +69,12 @@ def resolve_run_together_names(split_issues: list[tuple[SeedFile, SplitIssue]], 
                      if 2 <= len(n) <= 3)
     for _, issue in split_issues:
         for article in issue.articles:
-            article.byline = bylines.resolve_names(article.byline, known)
+            resolved = bylines.resolve_names(article.byline, known)
+            if resolved.names() != article.byline.names():
+                issue.doubts.append(Doubt(article.byline_line or article.last_line, article.order,
+                                          "byline names printed together were split with the help of names "
+                                          f"seen elsewhere: {'、'.join(resolved.names())}"))
+            article.byline = resolved
 
 
 class _Enricher:
@@ -104,7 +110,15 @@ def _plain_text(blocks) -> str:
 
 def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices: list[str]) -> dict[str, str]:
     """Every file of one issue: content-relative path -> text."""
-    meta = IssueMeta(id=issue.issue_id, source=seed.source, noise=issue.noise)
+    doubts = list(issue.doubts)
+    for article in issue.articles:
+        # A kicker is read from the layout alone; a unit's name confirms it, anything else may
+        # be a headline line.
+        if article.kicker and not looks_like_unit(article.kicker) and enricher.units.canonical(article.kicker) is None:
+            doubts.append(Doubt(article.kicker_line or article.last_line, article.order,
+                                f"read “{article.kicker}” as the kicker (unit line), but it is not a known unit"))
+    meta = IssueMeta(id=issue.issue_id, source=seed.source, noise=issue.noise,
+                     doubts=sorted(doubts, key=lambda d: (d.line, d.article)))
     guess = infer_issue_date([_plain_text(a.blocks) for a in issue.articles])
     meta.date, meta.date_method, meta.date_evidence = guess.date, guess.method, list(guess.evidence)
     named = date_from_file_name(seed.path.stem)
@@ -130,7 +144,7 @@ def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices
             correspondents=split_article.byline.correspondents,
             photographers=split_article.byline.photographers, tags=[], date=meta.date,
             source=seed.source, source_lines=[split_article.first_line, split_article.last_line],
-            body=blocks_to_markdown(split_article.blocks),
+            body=blocks_to_markdown(split_article.blocks), subtitle=split_article.subtitle,
         )
         for key, value in enricher.article_fields(split_article).items():
             setattr(article, key, value)

@@ -24,6 +24,11 @@ _HEADLINE_MAX_WIDTH = 30
 _SUBHEAD_MAX_RATIO = 0.72  # printed subheads measure at most two thirds of the column
 
 
+def looks_like_unit(text: str) -> bool:
+    """A line printed as a unit's name (`某某县公安局某某派出所`)."""
+    return _UNIT_LINE.match(text) is not None
+
+
 class SplitError(ValueError):
     """A seed that cannot be split, with the line that stopped it."""
 
@@ -205,6 +210,8 @@ def _body_start(block: list[Line], following: list[Line], fallback_column: float
     width = max(display_width(line.text) for line in block)
     fills = column - 1.5 - PARAGRAPH_INDENT <= width <= column + 1.5
     near = width + PARAGRAPH_INDENT >= column - 3 and width >= 0.7 * column
+    if not (fills or near):
+        return False, None  # far short of the column: a headline (no need to read on)
     # The block after a headline opens a paragraph (indented, so short of the column); the rest
     # of a cut paragraph fills it from its first line.
     inner = [display_width(line.text) for line in following[1:-1]]
@@ -212,6 +219,9 @@ def _body_start(block: list[Line], following: list[Line], fallback_column: float
     goes_on = _continues(block[-1].text, following[0].text) or full_first
     if fills and goes_on:
         return True, None
+    if fills and inner and abs(display_width(following[0].text) - (max(inner) - PARAGRAPH_INDENT)) <= 1:
+        # What follows opens with an indented line: a new paragraph under a long headline.
+        return False, "read as a headline, though it is as wide as the body column"
     if fills:
         return True, ("read as the first line of the next article (it is as wide as the column), "
                       "though it could be a headline")
@@ -329,7 +339,8 @@ def _make_article(order: int, body: list[Line], byline: Byline, kicker: Line | N
     kind = "photo" if is_photo else ("article" if headline else "brief")
     return SplitArticle(
         order=order, title=title, title_generated=generated,
-        kicker=kicker.text if kicker else None, kind=kind, byline=byline, blocks=blocks,
+        kicker=kicker.text if kicker else None, kicker_line=kicker.number if kicker else 0,
+        kind=kind, byline=byline, blocks=blocks,
         first_line=first_line, last_line=last_line,
         headline_raw=[line.text for line in headline + subtitle],
         subtitle=normalise_heading([line.text for line in subtitle]) if subtitle else None,
@@ -360,17 +371,59 @@ def body_blocks(body: list[Line], order: int = 0, doubts: list[Doubt] | None = N
             flush()
         current.append(line)
         next_line = lines[index + 1] if index + 1 < len(lines) else None
-        # The first line of a paragraph lacks its indent: it is short only if it stays short
-        # with the indent added back.
-        indent = PARAGRAPH_INDENT if len(current) == 1 else 0.0
+        short, doubt = (_first_line_is_short(lines, index) if len(current) == 1 else
+                        (_is_short(lines, index), None))
         if ends_sentence(line.text) and (
-            line.blank_after or next_line is None or _is_short(lines, index, indent)
+            line.blank_after or next_line is None or short
             or ends_with_figure_ref(line.text) or _FIGURE_MARK.match(next_line.text)
         ):
             flush()
+            if doubt and doubts is not None and not line.blank_after and next_line is not None:
+                doubts.append(Doubt(line.number, order, doubt))
+        elif doubts is not None and ends_sentence(line.text) and _indented_like_a_new_paragraph(lines, index + 1):
+            doubts.append(Doubt(line.number, order, "a sentence ends at the full column width and the next "
+                                                    "line is indented like a new paragraph: read as one paragraph"))
         index += 1
     flush()
     return blocks
+
+
+def _first_line_is_short(lines: list[Line], index: int) -> tuple[bool, str | None]:
+    """Does a paragraph's first line, ending a sentence, end its paragraph too? (short, doubt)
+
+    The line lacks its two-character indent, so it may look short when it fills the column. A
+    line that falls short even with the indent added back ends the paragraph; one that is short
+    only without it is decided by the next line: at full width it carries the paragraph on, short
+    by the indent it opens a new one.
+    """
+    if _is_short(lines, index, PARAGRAPH_INDENT):
+        return True, None
+    if not _is_short(lines, index):
+        return False, None
+    if index + 1 >= len(lines):
+        return True, None
+    column = _column_width(lines, index)
+    next_width = display_width(lines[index + 1].text)
+    if next_width >= column - 1:
+        return False, None  # the next line fills the column: the paragraph goes on
+    after = lines[index + 2] if index + 2 < len(lines) and not lines[index + 1].blank_after else None
+    if abs(next_width - (column - PARAGRAPH_INDENT)) <= 1 and after is not None \
+            and display_width(after.text) >= column - 1:
+        return True, None  # the next line is indented and the one after fills: a new paragraph
+    return True, ("a one-line paragraph ending near the column width: read as a paragraph of its own, "
+                  "could run on into the next line")
+
+
+def _indented_like_a_new_paragraph(lines: list[Line], index: int) -> bool:
+    """Is the line at `index` short of the column by just the first-line indent, while the lines
+    after it fill the column (so that it is no paragraph's last line)?"""
+    if index + 2 >= len(lines) or lines[index].blank_after:
+        return False
+    column = _column_width(lines, index)
+    width = display_width(lines[index].text)
+    following = [display_width(lines[i].text) for i in (index + 1, index + 2)]
+    return (column - PARAGRAPH_INDENT - 0.5 <= width <= column - PARAGRAPH_INDENT + 0.5
+            and not ends_sentence(lines[index].text) and all(w >= column - 0.5 for w in following))
 
 
 def _non_blank_with_gaps(body: list[Line]) -> list[Line]:

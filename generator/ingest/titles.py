@@ -14,11 +14,10 @@ TITLE_SOURCE_CHARS = 400
 _SENTENCE_END = "。！？!?"
 _CLAUSE_BREAK = "，；：,;:"
 _OPEN_QUOTES, _CLOSE_QUOTES = "“‘「『《（(", "”’」』》）)"
-# Words a title must not end on: they leave the phrase hanging.
 # Clauses that only set the time ("近日", "2022年春节期间") say nothing about the story.
 _TIME_WORDS = ("近日|日前|近期|目前|当天|当日|今年|去年|期间|假期|以来|前夕|之际|"
                # times of day and parts of a month: `5月9日上午`, `当日傍晚`, `6时许`
-               "上午|下午|中午|早上|早晨|清晨|傍晚|凌晨|晚上|夜间|深夜|夜里|晚|时许|分许|许|"
+               "上午|下午|中午|早上|早晨|清晨|傍晚|凌晨|晚上|夜间|深夜|夜里|当晚|昨晚|今晚|时许|分许|"
                "上旬|中旬|下旬|月初|月底|月末|年初|年底|年末")
 _TIME_CLAUSE = re.compile(rf"({_TIME_WORDS}|\d+[年月日时分])$")
 # A time phrase opening a clause without a comma (`5月9日上午民警…`) is skipped too.
@@ -32,6 +31,7 @@ _INNER_TIME = re.compile(r"(近日|日前|近期|当天|当日)")
 _HANGING_TAGS = ("v", "d", "p", "c", "u", "ad")
 # Adverbs of official prose that jieba's dictionary tags as nouns or adjectives.
 _HANGING_WORDS = {"全面", "积极", "深入", "持续", "进一步", "切实", "扎实", "大力", "认真", "不断", "广泛", "集中"}
+# Words a title must not end on: they leave the phrase hanging.
 _DANGLING = set("的了在和与及对为将把被等向从给以于并其之或而且也都就")
 
 
