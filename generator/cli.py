@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typing import TextIO
 
+from . import review
 from .caches import DEFAULT_CACHE_DIR
 from .config import ConfigError, load_config
 from .pipeline import BuildPaths, ProgressPrinter, run_build
@@ -44,6 +45,8 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
                         help="render every page, even those whose inputs did not change")
     parser.add_argument("--cache-dir", dest="cache_dir", type=Path, default=argparse.SUPPRESS,
                         help="folder for build caches (default: .cache/; safe to delete)")
+    parser.add_argument("--drafts", dest="drafts", action="store_true", default=argparse.SUPPRESS,
+                        help="also show articles marked `draft: true` (marked 草稿); for previews, not for publishing")
     parser.add_argument("--report-json", dest="report_json", type=Path, default=argparse.SUPPRESS,
                         help="also write the build summary and stage timings as JSON to this file")
 
@@ -68,17 +71,28 @@ def build_parser() -> argparse.ArgumentParser:
     _add_path_options(serve, defaults=False)
     _add_site_options(serve)
     add_serve_arguments(serve)
+    review = sub.add_parser("review", help="list pending decisions: fresh imports (.new) with a diff, "
+                                           "splitter doubts, how issue dates were inferred")
+    _add_path_options(review, defaults=False)
+    for name, text in (("accept", "take the fresh import FILE.new in place of your version of FILE"),
+                       ("reject", "keep your version of FILE; the same fresh import is not offered again")):
+        decide = sub.add_parser(name, help=text)
+        _add_path_options(decide, defaults=False)
+        decide.add_argument("files", nargs="+", metavar="FILE", help="content file (or its .new)")
     return parser
 
 
 def _paths(args) -> BuildPaths:
+    config = getattr(args, "config", None)
     return BuildPaths(seeds=args.seeds, content=args.content, output=args.output,
-                      cache=getattr(args, "cache_dir", DEFAULT_CACHE_DIR), project_root=PROJECT_ROOT)
+                      cache=getattr(args, "cache_dir", DEFAULT_CACHE_DIR), project_root=PROJECT_ROOT,
+                      site=Path(config).parent if config else PROJECT_ROOT)
 
 
 def _config(args):
     return load_config(getattr(args, "config", None), project_root=PROJECT_ROOT).with_overrides(
-        theme=getattr(args, "theme", None), base_url=getattr(args, "base_url", None))
+        theme=getattr(args, "theme", None), base_url=getattr(args, "base_url", None),
+        show_drafts=getattr(args, "drafts", None))
 
 
 def build_once(args, out: TextIO | None = None) -> int:
@@ -101,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     args.command = args.command or "build"
     if args.command == "serve":
         return _serve(args)
+    if args.command == "review":
+        review.print_items(review.collect(args.content))
+        return 0
+    if args.command in ("accept", "reject"):
+        return getattr(review, args.command)(args.content, args.files)
     return build_once(args)
 
 

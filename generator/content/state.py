@@ -32,11 +32,15 @@ class IssueState:
     seed_sha256: str
     source: str
     files: dict[str, str] = field(default_factory=dict)  # content-relative path -> sha256 as written
+    # content-relative path -> sha256 of a fresh import the editor rejected (`build.py reject`):
+    # the same import is not offered again as `.new`.
+    rejected: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class ImportState:
     issues: dict[str, IssueState] = field(default_factory=dict)
+    data_digest: str = ""  # of the site's own data files when the issues were enriched (sitedata.py)
 
     @classmethod
     def load(cls, content_dir: Path) -> "ImportState":
@@ -44,13 +48,17 @@ class ImportState:
         if not path.exists():
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls({issue_id: IssueState(entry["seed_sha256"], entry.get("source", ""), dict(entry.get("files", {})))
-                    for issue_id, entry in data.get("issues", {}).items()})
+        return cls({issue_id: IssueState(entry["seed_sha256"], entry.get("source", ""), dict(entry.get("files", {})),
+                                         dict(entry.get("rejected", {})))
+                    for issue_id, entry in data.get("issues", {}).items()}, data.get("data_digest", ""))
 
     def save(self, content_dir: Path) -> None:
         data = {"version": 1, "issues": {
-            issue_id: {"seed_sha256": s.seed_sha256, "source": s.source, "files": dict(sorted(s.files.items()))}
+            issue_id: {"seed_sha256": s.seed_sha256, "source": s.source, "files": dict(sorted(s.files.items())),
+                       **({"rejected": dict(sorted(s.rejected.items()))} if s.rejected else {})}
             for issue_id, s in sorted(self.issues.items())
         }}
+        if self.data_digest:
+            data["data_digest"] = self.data_digest
         write_atomic(Path(content_dir) / STATE_FILE,
                      (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))

@@ -48,7 +48,9 @@ def write_issue(content_dir: Path, issue_id: str, seed_sha256: str, source: str,
             current = sha256_file(content_dir / keep)
             new_state.files.pop(rel)
             new_state.files[keep] = digest if current == digest else written_before.get(keep, "")
-            if current != digest:
+            if previous and previous.rejected.get(keep) == digest:
+                new_state.rejected[keep] = digest  # the editor said no to this very import
+            elif current != digest:
                 write_atomic(content_dir / (keep + NEW_SUFFIX), data)
                 report.kept.append(keep)
             continue

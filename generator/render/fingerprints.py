@@ -90,7 +90,8 @@ class Fingerprints:
         key = id(article)
         card = self._cards.get(key)
         if card is None:
-            shown = (article.url, article.title, article.kicker, article.summary, article.date,
+            shown = (article.url, article.title, article.kicker, article.pretitle, article.subtitle, article.draft,
+                     article.summary, article.date,
                      self._issue_link(article.issue),
                      (article.unit.name, article.unit.url) if article.unit else None,
                      [(role, [(p.name, p.url) for p in people]) for role, people in article.credits_by_role()])
@@ -122,7 +123,7 @@ class Fingerprints:
 
     def _issue_page(self, issue: IssueView) -> tuple:
         meta = issue.meta
-        return (self._issue_link(issue), issue.year, meta.date, meta.date_inferred, meta.date_method,
+        return (self._issue_link(issue), issue.year, meta.date, meta.date_inferred,
                 meta.number, meta.title, [self.card(a) for a in issue.articles],
                 self._issue_link(issue.previous), self._issue_link(issue.next))
 
