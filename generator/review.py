@@ -112,7 +112,8 @@ def collect(content_dir: Path, content: ContentSet | None = None, providers: lis
     return items
 
 
-def print_items(items: list[dict], out: TextIO = sys.stdout) -> None:
+def print_items(items: list[dict], out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     if not items:
         print("review: nothing pending", file=out)
         return
@@ -197,19 +198,20 @@ def _target(content_dir: Path, name: str) -> tuple[str, Path, Path]:
     return rel, absolute, fresh
 
 
-def accept(content_dir: Path, names: list[str], out: TextIO = sys.stdout) -> int:
+def accept(content_dir: Path, names: list[str], out: TextIO | None = None) -> int:
     """Take the fresh import: it replaces the editor's file, which is the importer's again (a later
     import updates it). Exit status 0, or 1 when some FILE could not be accepted."""
     return _decide(content_dir, names, out, accepting=True)
 
 
-def reject(content_dir: Path, names: list[str], out: TextIO = sys.stdout) -> int:
+def reject(content_dir: Path, names: list[str], out: TextIO | None = None) -> int:
     """Keep the editor's version; the import state records the rejected import, so the same one
     is not offered again (a different one, from a changed seed, is)."""
     return _decide(content_dir, names, out, accepting=False)
 
 
-def _decide(content_dir: Path, names: list[str], out: TextIO, accepting: bool) -> int:
+def _decide(content_dir: Path, names: list[str], out: TextIO | None, accepting: bool) -> int:
+    out = out or sys.stdout
     content_dir = Path(content_dir)
     state = ImportState.load(content_dir)
     status = 0
