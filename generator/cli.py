@@ -134,6 +134,7 @@ def _serve(args) -> int:
             raise RuntimeError("build stopped; see the error above")
         return status
 
-    watch = [args.seeds, args.content, PROJECT_ROOT / "themes",
-             getattr(args, "config", None) or PROJECT_ROOT / "site.yml"]
+    config = getattr(args, "config", None)
+    watch = [args.seeds, args.content, PROJECT_ROOT / "themes", config or PROJECT_ROOT / "site.yml",
+             (Path(config).parent if config else PROJECT_ROOT) / "data"]
     return serve_from_args(args, args.output, [Path(p) for p in watch], rebuild)

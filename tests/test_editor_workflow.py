@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.sitedata import use_site_data
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BASELINE_SEED = PROJECT_ROOT / "tests" / "bad_inputs" / "seeds" / "baseline.txt"
@@ -33,7 +34,8 @@ def site(tmp_path, monkeypatch):
         f"id: {ISSUE}\nsource: seeds/{ISSUE}.txt\ndate: 2024-04\ndate_inferred: true\n"
         "date_method: 'year 2024 from 2023 reviewed as a finished year: 2023年，市公安局'\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    yield tmp_path
+    use_site_data(None)  # the next test in this process reads the generator's data only
 
 
 def build(capsys, *extra: str, content: str = "content") -> tuple[int, str]:
@@ -347,3 +349,22 @@ def test_a_mistake_in_site_data_stops_the_build_naming_the_file(site, capsys):
     captured = capsys.readouterr()
     assert status == 2 and "data/topics.yml" in captured.err
     assert not (site / "public").exists()
+
+
+def test_site_units_and_stop_words_extend_the_generators(site, capsys):
+    article(site, "01-a.md", "甲", 1, "unit: 城东新派出所\n")
+    (site / "data").mkdir()
+    (site / "data" / "units.yml").write_text(
+        "units:\n  - name: 市公安局任城区分局城东新派出所\n    parent: 市公安局任城区分局\n    kind: station\n"
+        "    aliases: [城东新派出所]\n", encoding="utf-8")
+    (site / "data" / "stopwords.txt").write_text("# 本站的停用词\n巡逻\n-民警\n", encoding="utf-8")
+    status, out = build(capsys)
+    assert status == 0, out
+    units = (site / "public" / "units" / "index.html").read_text(encoding="utf-8")
+    assert "城东新派出所" in units and "任城区分局" in units
+    unit_pages = [p.read_text(encoding="utf-8") for p in (site / "public" / "units").glob("*/index.html")]
+    own = next(page for page in unit_pages if "<h1>市公安局任城区分局城东新派出所" in page or
+               "市公安局任城区分局城东新派出所</h1>" in page)
+    assert "甲" in own
+    from generator.enrich.tags import load_stopwords
+    assert "巡逻" in load_stopwords() and "民警" not in load_stopwords()
