@@ -84,6 +84,8 @@ def run_build(paths: BuildPaths, config: SiteConfig, *, import_only: bool = Fals
         report.rendered = build_site(content, paths.output, config, caches=caches, theme_dirs=theme_dirs,
                                      full=full, protected=protected, progress=progress, clock=clock)
         report.pending = pending_counts(paths.content, content)
+    else:
+        report.pending = pending_counts(paths.content, load_content(paths.content, caches))
     report.stages = {name: report.stages[name] for name in STAGES if name in report.stages}
     report.total_seconds = time.perf_counter() - started
     return report

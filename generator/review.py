@@ -83,7 +83,7 @@ def new_file_items(context: ReviewContext) -> list[dict]:
     return items
 
 
-def doubt_items(context: ReviewContext) -> list[dict]:
+def issue_yml_doubt_items(context: ReviewContext) -> list[dict]:
     """The splitter's doubts recorded in issue.yml (until the splitter provides its own)."""
     return [{"kind": "splitter doubt", "path": context.shown(f"{issue_id}/issue.yml"), "line": doubt.get("line"),
              "message": str(doubt.get("reason") or "the splitter was unsure here"),
@@ -100,7 +100,7 @@ def inferred_date_items(context: ReviewContext) -> list[dict]:
             if meta.date and meta.date_inferred and meta.date_method]
 
 
-PROVIDERS: list[Provider] = [new_file_items, doubt_items, inferred_date_items]
+PROVIDERS: list[Provider] = [new_file_items, issue_yml_doubt_items, inferred_date_items]
 
 
 def collect(content_dir: Path, content: ContentSet | None = None, providers: list[Provider] | None = None) -> list[dict]:

@@ -368,3 +368,21 @@ def test_site_units_and_stop_words_extend_the_generators(site, capsys):
     assert "甲" in own
     from generator.enrich.tags import load_stopwords
     assert "巡逻" in load_stopwords() and "民警" not in load_stopwords()
+
+
+def test_serve_takes_drafts_too():
+    from generator.cli import _config, build_parser
+
+    args = build_parser().parse_args(["serve", "--drafts", "--port", "0"])
+    args.command = "serve"
+    assert args.drafts is True and _config(args).show_drafts is True
+    plain = build_parser().parse_args(["serve"])
+    assert _config(plain).show_drafts is False
+
+
+def test_import_alone_counts_pending_decisions_too(site, capsys):
+    article(site, "01-a.md", "甲", 1)
+    (site / "content" / ISSUE / "01-a.md.new").write_text("---\ntitle: 乙\n---\n", encoding="utf-8")
+    status = main(["import", "--seeds", "seeds", "--content", "content"])
+    out = capsys.readouterr().out
+    assert status == 0 and summary_line(out, "pending:").startswith("pending: 1 fresh import(s) waiting as .new")
