@@ -386,3 +386,15 @@ def test_import_alone_counts_pending_decisions_too(site, capsys):
     status = main(["import", "--seeds", "seeds", "--content", "content"])
     out = capsys.readouterr().out
     assert status == 0 and summary_line(out, "pending:").startswith("pending: 1 fresh import(s) waiting as .new")
+
+
+def test_a_wrong_issue_key_keeps_the_last_good_page(site, capsys):
+    path = article(site, "01-a.md", "好的文章", 1)
+    build(capsys)
+    before = pages(site)["01-a.html"]
+    path.write_text(path.read_text(encoding="utf-8").replace(f"issue: {ISSUE}", "issue: 2024b"), encoding="utf-8")
+    status, out = build(capsys)
+    assert status == 1
+    assert summary_line(out, "error:") == (f"error: {ISSUE}/01-a.md [issue]: issue '2024b' does not match its folder "
+                                           f"'{ISSUE}'; its last good version stays published")
+    assert pages(site) == {"01-a.html": before}

@@ -5,6 +5,7 @@ kept in the cache and parsed again only when their modification time or size cha
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -112,12 +113,8 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
                               if p.name.lower().endswith(ARTICLE_SUFFIXES) and not p.name.startswith(".")):
             rel = f"{issue_dir.name}/{md_path.name}"
             try:
-                article = parsed(md_path, rel, parse_article)
+                article = parsed(md_path, rel, functools.partial(_parse_in_folder, folder=issue_dir.name))
             except _Skipped:
-                continue
-            if article.issue != issue_dir.name:
-                result.errors.append(ContentError(rel, f"issue {article.issue!r} does not match its "
-                                                       f"folder {issue_dir.name!r}", key="issue"))
                 continue
             result.articles.append(article)
     _reject_duplicate_positions(result)
@@ -153,6 +150,15 @@ def _reject_duplicate_positions(result: ContentSet) -> None:
         seen[key] = article.path
         kept.append(article)
     result.articles = kept
+
+
+def _parse_in_folder(text: str, rel: str, warnings: list, folder: str) -> Article:
+    """An article file of the issue folder it is in (a wrong `issue` is a bad value, like any other:
+    the last good version stays published)."""
+    article = parse_article(text, rel, warnings)
+    if article.issue != folder:
+        raise ContentError(rel, f"issue {article.issue!r} does not match its folder {folder!r}", key="issue")
+    return article
 
 
 class _Skipped(Exception):
