@@ -73,6 +73,10 @@ def published_text(root: Path) -> str:
     return "\n".join(parts)
 
 
+def search_data(root: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((root / "public" / "search").rglob("*.js")))
+
+
 def summary_line(output: str, start: str) -> str:
     lines = [line.strip() for line in output.splitlines() if line.strip().startswith(start)]
     assert lines, output
@@ -161,6 +165,9 @@ def test_a_draft_stays_out_of_the_site_and_drafts_shows_it_marked(site, capsys):
     assert "已发布的文章" in everything
     for hidden in ("草稿里的文章", "草稿独有标签", "草稿记者", "02-b"):
         assert hidden not in everything, hidden
+    assert "已发布的文章" in search_data(site) and "草稿里的文章" not in search_data(site)
+    assert "草稿里的文章" not in (site / "public" / "feed.xml").read_text(encoding="utf-8")
+    assert "02-b" not in (site / "public" / "sitemap.xml").read_text(encoding="utf-8")
 
     status, out = build(capsys, "--drafts")
     assert status == 0, out
@@ -190,6 +197,7 @@ def test_a_broken_file_keeps_its_last_good_page_until_it_is_fixed(site, capsys):
     assert pages(site)["02-b.html"] == before
     everything = published_text(site)
     assert "好的标题" in everything and "独有标签" in everything  # lists, tag page, feed, search
+    assert "好的标题" in search_data(site) and "好的标题" in (site / "public" / "feed.xml").read_text(encoding="utf-8")
 
     article(site, "02-b.md", "好的标题", "二", "tags: [独有标签]\n")
     status, out = build(capsys)  # still broken, differently: still the last good version
