@@ -94,10 +94,14 @@ def issue_yml_doubt_items(context: ReviewContext) -> list[dict]:
 def inferred_date_items(context: ReviewContext) -> list[dict]:
     """How each inferred issue date was reached: shown here, never to readers."""
     return [{"kind": "inferred date", "path": context.shown(f"{issue_id}/issue.yml"), "line": None,
-             "message": f"date {meta.date} inferred; set `date` in seeds/<stem>.yml to fix it",
+             "message": f"date {meta.date} inferred; set `date` in {_sidecar_name(meta.source)} to fix it",
              "detail": meta.date_method or ""}
             for issue_id, meta in sorted(context.content.issues.items())
             if meta.date and meta.date_inferred and meta.date_method]
+
+
+def _sidecar_name(source: str) -> str:
+    return Path(source).with_suffix(".yml").as_posix() if source else "seeds/<stem>.yml"
 
 
 PROVIDERS: list[Provider] = [new_file_items, issue_yml_doubt_items, inferred_date_items]
