@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typing import TextIO
 
+from . import review
 from .caches import DEFAULT_CACHE_DIR
 from .config import ConfigError, load_config
 from .pipeline import BuildPaths, ProgressPrinter, run_build
@@ -45,6 +46,8 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
                         help="absolute URL the site is published at; enables feed.xml and sitemap.xml")
     parser.add_argument("--full", action="store_true", default=argparse.SUPPRESS,
                         help="render every page, even those whose inputs did not change")
+    parser.add_argument("--drafts", dest="drafts", action="store_true", default=argparse.SUPPRESS,
+                        help="also show articles marked `draft: true` (marked 草稿); for previews, not for publishing")
     parser.add_argument("--report-json", dest="report_json", type=Path, default=argparse.SUPPRESS,
                         help="also write the build summary and stage timings as JSON to this file")
     parser.add_argument("--allow-shrink", dest="allow_shrink", action="store_true", default=argparse.SUPPRESS,
@@ -95,17 +98,28 @@ def build_parser() -> argparse.ArgumentParser:
     _add_path_options(restore, defaults=False)
     _add_site_options(restore)
     _add_lock_option(restore)
+    review = sub.add_parser("review", help="list pending decisions: fresh imports (.new) with a diff, "
+                                           "splitter doubts, how issue dates were inferred")
+    _add_path_options(review, defaults=False)
+    for name, text in (("accept", "take the fresh import FILE.new in place of your version of FILE"),
+                       ("reject", "keep your version of FILE; the same fresh import is not offered again")):
+        decide = sub.add_parser(name, help=text)
+        _add_path_options(decide, defaults=False)
+        decide.add_argument("files", nargs="+", metavar="FILE", help="content file (or its .new)")
     return parser
 
 
 def _paths(args) -> BuildPaths:
+    config = getattr(args, "config", None)
     return BuildPaths(seeds=args.seeds, content=args.content, output=args.output,
-                      cache=args.cache_dir, project_root=PROJECT_ROOT)
+                      cache=args.cache_dir, project_root=PROJECT_ROOT,
+                      site=Path(config).parent if config else PROJECT_ROOT)
 
 
 def _config(args):
     return load_config(getattr(args, "config", None), project_root=PROJECT_ROOT).with_overrides(
-        theme=getattr(args, "theme", None), base_url=getattr(args, "base_url", None))
+        theme=getattr(args, "theme", None), base_url=getattr(args, "base_url", None),
+        show_drafts=getattr(args, "drafts", None))
 
 
 def build_once(args, out: TextIO | None = None, restore: set[str] | None = None) -> int:
@@ -149,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
         return _restore(args)
     if args.command == "doubts":
         return _doubts(args, sys.stdout)
+    if args.command == "review":
+        review.print_items(review.collect(args.content))
+        return 0
+    if args.command in ("accept", "reject"):
+        return getattr(review, args.command)(args.content, args.files)
     return build_once(args)
 
 
@@ -204,6 +223,7 @@ def _serve(args) -> int:
             raise RuntimeError("build stopped; see the error above")
         return status
 
-    watch = [args.seeds, args.content, PROJECT_ROOT / "themes",
-             getattr(args, "config", None) or PROJECT_ROOT / "site.yml"]
+    config = getattr(args, "config", None)
+    watch = [args.seeds, args.content, PROJECT_ROOT / "themes", config or PROJECT_ROOT / "site.yml",
+             (Path(config).parent if config else PROJECT_ROOT) / "data"]
     return serve_from_args(args, args.output, [Path(p) for p in watch], rebuild)

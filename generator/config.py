@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-import yaml
+from . import schema
 
 DEFAULT_CONFIG_NAME = "site.yml"
 
@@ -30,6 +30,8 @@ class SiteConfig:
     # folder (patterns relative to the output folder, e.g. `downloads/*`); `.git`, `CNAME` and
     # `.nojekyll` are always kept.
     keep: tuple[str, ...] = (".git", "CNAME", ".nojekyll")
+    # Not a site.yml key: `build.py --drafts` / `serve --drafts` shows articles marked `draft: true`.
+    show_drafts: bool = False
 
     def with_overrides(self, **values) -> "SiteConfig":
         """A copy with every non-None value replaced (command-line options win over the file)."""
@@ -50,37 +52,34 @@ def check_base_url(value: str, where: str) -> None:
         raise ConfigError(f"{where}: must be an absolute http:// or https:// URL, not {value!r}")
 
 
-_INT_KEYS = {"page_size", "feed_size", "related_count"}
-
-
 def parse_config(data: object, source: str = DEFAULT_CONFIG_NAME) -> SiteConfig:
-    if data is None:
-        return SiteConfig()
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: must be a mapping of keys to values")
+    """Already-loaded YAML data (a dict) -> SiteConfig; see `read_config` for the file's text."""
+    return _from_document(schema.from_python(data, source))
+
+
+def read_config(text: str, source: str) -> SiteConfig:
+    try:
+        document = schema.compose(text, source)
+    except schema.SchemaError as err:
+        raise ConfigError(str(err)) from None
+    return _from_document(document)
+
+
+def _from_document(document) -> SiteConfig:
+    try:
+        values, lines = schema.read(schema.SITE, document)
+    except schema.SchemaError as err:
+        raise ConfigError(str(err)) from None
+    if values["base_url"] is not None:
+        check_base_url(values["base_url"], schema.where(document.path, lines.get("base_url"), "base_url"))
     known = {f.name for f in fields(SiteConfig)}
-    unknown = sorted(set(map(str, data)) - known)
-    if unknown:
-        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
-    values = {}
-    for key, value in data.items():
-        if value is None:
-            continue
-        if key == "keep":
-            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip("/") and ".." not in v.split("/")
-                                                      for v in value):
-                raise ConfigError(f"{source} [{key}]: must be a list of paths inside the output folder, "
-                                  f"not {value!r}")
-            value = tuple(dict.fromkeys(SiteConfig.keep + tuple(v.strip("/") for v in value)))
-        elif key in _INT_KEYS:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{source} [{key}]: must be a positive whole number, not {value!r}")
-        elif not isinstance(value, str):
-            raise ConfigError(f"{source} [{key}]: must be text, not {value!r}")
-        elif key == "base_url":
-            check_base_url(value, f"{source} [{key}]")
-        values[key] = value
-    return SiteConfig(**values)
+    keep = values.get("keep") or []
+    outside = [path for path in keep if not path.strip("/") or ".." in path.split("/")]
+    if outside:
+        raise ConfigError(f"{schema.where(document.path, lines.get('keep'), 'keep')}: must be paths inside the "
+                          f"output folder, not {outside[0]!r}")
+    values["keep"] = tuple(dict.fromkeys(SiteConfig.keep + tuple(path.strip("/") for path in keep)))
+    return SiteConfig(**{k: v for k, v in values.items() if k in known and v is not None})
 
 
 def load_config(path: Path | None = None, project_root: Path | None = None) -> SiteConfig:
@@ -93,15 +92,11 @@ def load_config(path: Path | None = None, project_root: Path | None = None) -> S
             return SiteConfig()
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: malformed YAML: {exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8; save the file as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    except (RecursionError, ValueError) as exc:  # nesting too deep, or a value YAML cannot build
-        raise ConfigError(f"{path}: not a usable config ({type(exc).__name__}: {exc})") from None
-    return parse_config(data, str(path))
+    return read_config(text.lstrip("\ufeff"), str(path))

@@ -25,7 +25,7 @@ from typing import TextIO
 
 from . import render, search
 from .caches import DEFAULT_CACHE_DIR, Caches, folder_key
-from .config import SiteConfig
+from .config import ConfigError, SiteConfig
 from .content import ISSUE_FILE, ContentSet, load_content, remember_parsed
 from .content.state import ImportState
 from .content.write import record_withdrawals, write_issue
@@ -35,6 +35,8 @@ from .ingest.doubts import count_open as count_open_doubts
 from .lang import segment
 from .output import SITE_MARKER, OutputRecord, StagedOutput, check_output_dir, check_shrink, marker_bytes, read_marker
 from .report import BuildReport, ImportReport, RenderReport
+from .review import display_path, pending_counts
+from .sitedata import data_digest, use_site_data
 
 STAGES = ("split", "enrich", "content", "load", "model", "render", "search", "commit")
 RENDER_STATE_VERSION = "render-2"
@@ -47,6 +49,7 @@ class BuildPaths:
     output: Path
     cache: Path | None = DEFAULT_CACHE_DIR
     project_root: Path | None = None
+    site: Path | None = None  # the site's folder (beside site.yml): its own data/ (sitedata.py)
 
 
 class StageClock:
@@ -72,6 +75,8 @@ def run_build(paths: BuildPaths, config: SiteConfig, *, import_only: bool = Fals
     caches = Caches(paths.cache)
     segment.use_caches(caches)
     clock = StageClock(report.stages)
+    use_site_data(paths.site)
+    _check_site_data()
 
     report.imported = import_seeds(paths.seeds, paths.content, project_root=paths.project_root, caches=caches,
                                    progress=progress, clock=clock, restore=restore)
@@ -82,9 +87,27 @@ def run_build(paths: BuildPaths, config: SiteConfig, *, import_only: bool = Fals
         report.rendered = build_site(content, paths.output, config, caches=caches, theme_dirs=theme_dirs,
                                      full=full, protected=protected, progress=progress, clock=clock,
                                      allow_shrink=allow_shrink, content_dir=paths.content)
+        report.pending = pending_counts(paths.content, content)
+    else:
+        report.pending = pending_counts(paths.content, load_content(paths.content, caches))
     report.stages = {name: report.stages[name] for name in STAGES if name in report.stages}
     report.total_seconds = time.perf_counter() - started
     return report
+
+
+def _check_site_data() -> None:
+    """The site's own data files are read now, so that a mistake in them stops the build with
+    the file named (exit status 2) instead of failing halfway through enrichment."""
+    if not data_digest():
+        return
+    from .enrich.tags import load_stopwords
+    from .enrich.units import UnitRegistry
+    try:
+        segment.load_topics()
+        load_stopwords()
+        UnitRegistry.default()
+    except ValueError as exc:
+        raise ConfigError(f"site data: {exc}") from None
 
 
 def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig, *, caches: Caches | None = None,
@@ -96,7 +119,10 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     clock = clock or StageClock({})
     if not isinstance(content, ContentSet):
         content = load_content(Path(content), caches)
-    report = RenderReport(errors=[str(err) for err in content.errors])
+    kept = set(content.kept_last_good)
+    report = RenderReport(errors=[str(err) + ("; its last good version stays published" if err.path in kept else "")
+                                  for err in content.errors],
+                          warnings=[str(w) for w in content.warnings])
     output_dir = Path(output_dir)
     state_name = f"render/{folder_key(output_dir)}.pickle"
     previous = caches.load(state_name, RENDER_STATE_VERSION)
@@ -121,6 +147,10 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
         report.pages_reused, report.files_unchanged = last_build["pages"], len(previous)
         report.notices.extend(last_build["notices"])
         return report
+    drafts = sum(1 for a in content.articles if a.draft)
+    if drafts:
+        report.notices.append(f"{drafts} draft(s) shown, marked 草稿 (--drafts): do not publish this build"
+                              if config.show_drafts else f"{drafts} draft(s) kept out of the site (draft: true)")
     with clock.stage("model"):
         site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs)
     output = StagedOutput(output_dir, {} if full else previous, keep=keep)
@@ -159,10 +189,20 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
     seeds_dir, content_dir = Path(seeds_dir), Path(content_dir)
     caches = caches if caches is not None else Caches(None)
     clock = clock or StageClock({})
-    report = ImportReport()
+    report = ImportReport(content_label=display_path(content_dir))
     state = ImportState.load(content_dir, seeds_dir)
     report.warnings.extend(state.warnings)
     state_changed = state.rebuilt
+    if state.data_digest != data_digest():
+        # The site's units, topics or stop words changed: every issue is enriched again (files
+        # an editor changed are kept, the fresh import beside them as .new, and listed).
+        if state.issues:
+            report.notices.append("site data (data/units.yml, topics.yml, stopwords.txt) changed: "
+                                  f"enrichment re-applied to {len(state.issues)} issue(s)")
+        for issue_state in state.issues.values():
+            issue_state.seed_sha256 = ""
+        state.data_digest = data_digest()
+        state_changed = True
     if content_dir.is_dir():
         before = len(state.withdrawn)
         record_withdrawals(content_dir, state, report)

@@ -4,6 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ARTICLE_KINDS = ("article", "brief", "photo")
+ARTICLE_SUFFIXES = (".md", ".markdown")  # matched without regard to case: `01-x.MD` is an article too
+
+
+def article_stem(name: str) -> str:
+    """`01-x.md`, `01-x.MD`, `01-x.markdown` -> `01-x`."""
+    for suffix in ARTICLE_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 @dataclass(frozen=True)
@@ -115,13 +124,17 @@ class Article:
     source_lines: list[int]
     body: str  # Markdown
     units: list[str] = field(default_factory=list)
-    subtitle: str | None = None  # 副标题
+    pretitle: str | None = None  # 引题, above the headline (the kicker is the printed unit line)
+    subtitle: str | None = None  # 副标题, below the headline
+    draft: bool = False  # kept out of the site unless the build shows drafts
+    page: int | None = None  # 版次
+    page_name: str | None = None  # 版名
+    images: list[dict] = field(default_factory=list)  # {file, caption}
     path: str = ""  # content-relative path, e.g. "000_41ea…/01-jiaqiang-zuofeng.md"
 
     @property
     def slug(self) -> str:
-        name = self.path.rsplit("/", 1)[-1]
-        return name[:-3] if name.endswith(".md") else name
+        return article_stem(self.path.rsplit("/", 1)[-1])
 
 
 @dataclass

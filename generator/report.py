@@ -50,14 +50,15 @@ class ImportReport:
     moved: dict[str, str] = field(default_factory=dict)  # withdrawn path -> where the editor moved it
     unsure: list[tuple[str, str, float]] = field(default_factory=list)  # (kept file, fresh title, similarity)
     doubts: dict[str, int] = field(default_factory=dict)  # issue id -> open doubtful splits
+    content_label: str = "content"  # the content folder as the user named it
 
     def print_summary(self, out: TextIO = sys.stdout) -> None:
         print(f"import: {len(self.imported)} issue(s) imported, {len(self.unchanged)} unchanged; "
               f"{len(self.written)} file(s) written, {len(self.kept)} edited file(s) kept, "
               f"{len(self.removed)} removed", file=out)
         for path in self.kept:
-            print(f"  kept editor's version of content/{path}; fresh import in content/{path}{NEW_SUFFIX}",
-                  file=out)
+            where = f"{self.content_label}/{path}"
+            print(f"  kept editor's version of {where}; fresh import in {where}{NEW_SUFFIX}", file=out)
         for warning in self.warnings:
             print(f"  warning: {warning}", file=out)
         for rel in dict.fromkeys(self.withdrawn):
@@ -89,6 +90,7 @@ class RenderReport:
     articles: int = 0
     issues: int = 0
     errors: list[str] = field(default_factory=list)  # content files that could not be used
+    warnings: list[str] = field(default_factory=list)  # unknown keys, ignored; the file was used
     notices: list[str] = field(default_factory=list)
 
     def print_summary(self, out: TextIO | None = None) -> None:
@@ -102,6 +104,8 @@ class RenderReport:
             print(f"  … and {len(self.files_removed) - 20} more removed", file=out)
         for notice in self.notices:
             print(f"  note: {notice}", file=out)
+        for warning in self.warnings:
+            print(f"  warning: {warning}", file=out)
         for error in self.errors:
             print(f"  error: {error}", file=out)
 
@@ -111,6 +115,7 @@ class BuildReport:
     imported: ImportReport = field(default_factory=ImportReport)
     rendered: RenderReport | None = None
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, in pipeline order
+    pending: dict[str, int] = field(default_factory=dict)  # decisions waiting (review.pending_counts)
     total_seconds: float = 0.0
 
     @property
@@ -123,6 +128,10 @@ class BuildReport:
         self.imported.print_summary(out)
         if self.rendered is not None:
             self.rendered.print_summary(out)
+        if self.pending:
+            counts = ", ".join(f"{count} {label}" for label, count in self.pending.items())
+            waiting = "; see build.py review" if any(self.pending.values()) else ""
+            print(f"pending: {counts}{waiting}", file=out)
         timing = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.stages.items())
         print(f"done in {self.total_seconds:.2f}s ({timing})", file=out)
 
@@ -147,6 +156,8 @@ class BuildReport:
             "warnings": self.imported.warnings,
             "doubts": {issue: count for issue, count in self.imported.doubts.items() if count},
             "content_errors": rendered.errors,
+            "content_warnings": rendered.warnings,
+            "pending": self.pending,
         }
 
     def write_json(self, path: Path) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime
 import re
 from functools import lru_cache
-import reprlib
 
 import yaml
 
-from ..records import ARTICLE_KINDS, Article, Block, DateVote, Doubt, IssueMeta, NoiseLine
+from .. import schema
+from ..records import Article, Block, DateVote, Doubt, IssueMeta, NoiseLine
 
 ISSUE_FILE = "issue.yml"
 FRONT_MATTER_KEYS = (
@@ -16,22 +16,13 @@ FRONT_MATTER_KEYS = (
     "reporters", "correspondents", "photographers", "tags", "date", "source", "source_lines",
     "subtitle",
 )
-REQUIRED_KEYS = ("title", "issue", "order", "kind")
-OPTIONAL_WRITTEN_KEYS = ("subtitle",)  # written into the front matter only when they have a value
-_LIST_KEYS = ("units", "reporters", "correspondents", "photographers", "tags")
-_OPTIONAL_STR_KEYS = ("kicker", "unit", "date")
+REQUIRED_KEYS = tuple(f.name for f in schema.ARTICLE.fields if f.required)
+# Keys the importer writes only when they hold something (new keys keep old files byte-identical).
+OPTIONAL_FRONT_MATTER_KEYS = tuple(name for name in schema.ARTICLE.names if name not in FRONT_MATTER_KEYS)
 
 
-class ContentError(Exception):
+class ContentError(schema.SchemaError):
     """A content file that cannot be used, with the file (and key or line) named."""
-
-    def __init__(self, path: str, message: str, line: int | None = None, key: str | None = None):
-        self.path, self.message, self.line, self.key = path, message, line, key
-        where = path + (f":{line}" if line else "") + (f" [{key}]" if key else "")
-        super().__init__(f"{where}: {message}")
-
-    def __reduce__(self):  # keeps the fields when the error is cached (pickled)
-        return (type(self), (self.path, self.message, self.line, self.key))
 
 
 # --- Markdown body -----------------------------------------------------------------------------
@@ -115,35 +106,6 @@ def load_yaml(text: str):
     return yaml.load(text, Loader=_StrictLoader)
 
 
-def _load_mapping(text: str, path: str, first_line: int) -> tuple[object, dict[str, int]]:
-    """YAML text -> (data, line of each top-level key); ContentError with the line on bad YAML.
-
-    `first_line` is the file line the text starts on, so that lines are the file's own.
-    """
-    loader = _StrictLoader(text)
-    node = None
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + first_line if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(path, f"malformed YAML: {problem}", line=line) from None
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        # A scalar that looks like a date but is none (`2024-13-45`), or nesting too deep.
-        key, line = _failing_key(node, first_line)
-        raise ContentError(path, f"not a valid value: {_short(str(exc))}", line=line, key=key) from None
-    finally:
-        loader.dispose()
-    key_lines = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key_lines.setdefault(key_node.value, key_node.start_mark.line + first_line)
-    return data, key_lines
-
-
 def dump_yaml(data: dict) -> str:
     return yaml.dump(data, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False,
                      default_flow_style=None, width=1000)
@@ -152,9 +114,10 @@ def dump_yaml(data: dict) -> str:
 def article_front_matter(article: Article) -> dict:
     data = {key: getattr(article, key) for key in FRONT_MATTER_KEYS}
     data["source_lines"] = list(article.source_lines)
-    for key in OPTIONAL_WRITTEN_KEYS:
-        if data[key] is None:
-            del data[key]  # e.g. `subtitle` only when the headline has a 副标题
+    for key in OPTIONAL_FRONT_MATTER_KEYS:
+        value = getattr(article, key)
+        if value != schema.ARTICLE.field(key).default:
+            data[key] = value
     return data
 
 
@@ -165,8 +128,11 @@ def format_article(article: Article) -> str:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 
 
-def parse_article(text: str, path: str) -> Article:
-    """Parse one article file; raise ContentError naming the file, line or key on bad input."""
+def parse_article(text: str, path: str, warnings: list | None = None) -> Article:
+    """Parse one article file; raise ContentError naming the file, line or key on bad input.
+
+    Unknown keys do not stop the article: they go to `warnings` (KeyWarning, with the nearest
+    known key) and the article is read with the keys it has."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ContentError(path, "empty file: an article file is YAML front matter between '---' lines, "
@@ -175,12 +141,14 @@ def parse_article(text: str, path: str) -> Article:
     if not match:
         raise ContentError(path, "no YAML front matter (the file must start with a '---' line "
                                  "and the front matter must end with another '---' line)", line=1)
-    data, key_lines = _load_mapping(match.group(1) or "", path, first_line=2)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ContentError(path, "front matter must be a mapping of keys to values", line=2)
-    data = _validated(data, path, key_lines)
+    try:
+        document = schema.compose(match.group(1) or "", path, first_line=2)
+        if document.node is not None and not isinstance(document.node, yaml.MappingNode) and \
+                document.node.tag != "tag:yaml.org,2002:null":
+            raise ContentError(path, "front matter must be a mapping of keys to values", line=2)
+        data, _ = schema.read(schema.ARTICLE, document, warnings)
+    except schema.SchemaError as err:
+        raise ContentError(err.path, err.message, line=err.line, key=err.key) from None
     body = text[match.end():]
     body_line = text.count("\n", 0, match.end()) + 1
     bad = _bad_character(body)
@@ -190,41 +158,9 @@ def parse_article(text: str, path: str) -> Article:
     return Article(body=body.strip() + "\n", path=path, **data)
 
 
-# Characters no text field may hold: C0/C1 controls other than tab and line breaks (invalid in
-# HTML and in the XML feed), lone surrogates (cannot be written as UTF-8) and non-characters.
-_BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_bad_character = schema.bad_character
+_short = schema.short
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_REPR = reprlib.Repr()
-_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict, _REPR.maxlevel = 60, 60, 4, 4, 2
-
-
-def _short(value) -> str:
-    """A value quoted in an error message: never a whole (possibly huge or aliased) structure."""
-    return _REPR.repr(value)
-
-
-def _bad_character(text: str) -> tuple[int, str] | None:
-    match = _BAD_CHARACTER.search(text)
-    if not match:
-        return None
-    kind = "a lone surrogate" if "\ud800" <= match.group() <= "\udfff" else "a control character"
-    return match.start(), f"contains {kind} (U+{ord(match.group()):04X}); remove it"
-
-
-def _failing_key(node, first_line: int) -> tuple[str | None, int | None]:
-    """The top-level key whose value cannot be constructed, and its line (None, None if unknown)."""
-    if not isinstance(node, yaml.MappingNode):
-        return None, None
-    for key_node, value_node in node.value:
-        loader = _StrictLoader("")
-        try:
-            loader.construct_document(value_node)
-        except Exception:  # noqa: BLE001 - any failure points at this key
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            return key, key_node.start_mark.line + first_line
-        finally:
-            loader.dispose()
-    return None, None
 
 
 def valid_date(value: str) -> bool:
@@ -240,84 +176,9 @@ def valid_date(value: str) -> bool:
     return year >= 1
 
 
-def _date(value, path: str, key: str, line: int | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        raise ContentError(path, f"must be a date YYYY, YYYY-MM or YYYY-MM-DD, not a time {value}",
-                           line=line, key=key)
-    text = value.isoformat() if isinstance(value, datetime.date) else _as_str(value, path, key, line)
-    if not valid_date(text):
-        raise ContentError(path, f"must be a date YYYY, YYYY-MM or YYYY-MM-DD, not {_short(value)}",
-                           line=line, key=key)
-    return text
-
-
-def _validated(data: dict, path: str, key_lines: dict[str, int] | None = None) -> dict:
-    key_lines = key_lines or {}
-
-    def fail(key: str, message: str):
-        raise ContentError(path, message, line=key_lines.get(key), key=key)
-
-    unknown = sorted(set(data) - set(FRONT_MATTER_KEYS), key=str)
-    if unknown:
-        fail(str(unknown[0]), f"unknown key(s): {', '.join(_short(str(k)) for k in unknown[:5])}; "
-                              f"allowed: {', '.join(FRONT_MATTER_KEYS)}")
-    for key in REQUIRED_KEYS:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            fail(key, "missing required key" if key not in data else "required, must not be empty")
-    out: dict = {}
-    out["title"] = _as_str(data["title"], path, "title", key_lines.get("title"))
-    out["issue"] = _as_str(data["issue"], path, "issue", key_lines.get("issue"))
-    order = data["order"]
-    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        fail("order", f"must be a positive whole number, not {_short(order)}")
-    out["order"] = order
-    kind = data["kind"]
-    if kind not in ARTICLE_KINDS:
-        fail("kind", f"must be one of {', '.join(ARTICLE_KINDS)}, not {_short(kind)}")
-    out["kind"] = kind
-    title_generated = data.get("title_generated", False)
-    if not isinstance(title_generated, bool):
-        fail("title_generated", f"must be true or false, not {_short(title_generated)}")
-    out["title_generated"] = title_generated
-    for key in ("kicker", "unit", "subtitle"):
-        value = data.get(key)
-        out[key] = None if value is None else _as_str(value, path, key, key_lines.get(key))
-    out["date"] = _date(data.get("date"), path, "date", key_lines.get("date"))
-    for key in _LIST_KEYS:
-        value = data.get(key)
-        if value is None:
-            value = []
-        if not isinstance(value, list):
-            fail(key, f"must be a list (e.g. [a, b]), not {type(value).__name__} {_short(value)}")
-        out[key] = [_as_str(item, path, key, key_lines.get(key)) for item in value]
-    out["source"] = "" if data.get("source") is None else _as_str(data["source"], path, "source",
-                                                                   key_lines.get("source"))
-    lines = data.get("source_lines") or []
-    if not (isinstance(lines, list) and all(isinstance(n, int) and not isinstance(n, bool) for n in lines)
-            and len(lines) in (0, 2)):
-        fail("source_lines", f"must be [first, last] line numbers, not {_short(lines)}")
-    out["source_lines"] = lines
-    return out
-
-
-def _as_str(value, path: str, key: str, line: int | None = None) -> str:
-    if isinstance(value, (bool, dict, list, set, bytes)) or value is None:
-        raise ContentError(path, f"must be text, not {type(value).__name__} {_short(value)}", line=line, key=key)
-    # An unquoted `2024-04-01` is a YAML date; as text it reads the same.
-    text = value.isoformat() if type(value) is datetime.date else str(value)
-    bad = _bad_character(text)
-    if bad:
-        raise ContentError(path, bad[1], line=line, key=key)
-    return text
-
-
 # --- Issue files -------------------------------------------------------------------------------
 
-ISSUE_KEYS = ("id", "number", "title", "source", "date", "date_inferred", "date_method", "date_evidence", "noise",
-              "doubts")
+ISSUE_KEYS = schema.ISSUE.names
 
 
 def format_issue(meta: IssueMeta) -> str:
@@ -338,77 +199,20 @@ def _positive_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-def _parse_doubts(raw, path: str, line: int | None) -> list[Doubt]:
-    """`doubts: [{line, article, reason}]`: seed line, article order, why, in plain words."""
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise ContentError(path, f"must be a list of {{line, article, reason}}, not {_short(raw)}",
-                           line=line, key="doubts")
-    doubts = []
-    for item in raw:
-        if not (isinstance(item, dict) and set(item) <= {"line", "article", "reason"}
-                and _positive_int(item.get("line")) and _positive_int(item.get("article"))
-                and isinstance(item.get("reason"), str)):
-            raise ContentError(path, "each entry must be {line: <number>, article: <number>, reason: <text>}, "
-                                     f"not {_short(item)}", line=line, key="doubts")
-        doubts.append(Doubt(item["line"], item["article"], _as_str(item["reason"], path, "doubts", line)))
-    return doubts
-
-
 def parse_issue(text: str, path: str, issue_id: str) -> IssueMeta:
     """Parse one issue.yml; raise ContentError naming the file, line and key on bad input."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    data, key_lines = _load_mapping(text, path, first_line=1)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ContentError(path, "must be a mapping of keys to values", line=1)
-
-    def fail(key: str, message: str):
-        raise ContentError(path, message, line=key_lines.get(key), key=key)
-
-    def text_or_none(key: str) -> str | None:
-        value = data.get(key)
-        return None if value is None else _as_str(value, path, key, key_lines.get(key))
-
-    unknown = sorted(set(data) - set(ISSUE_KEYS), key=str)
-    if unknown:
-        fail(str(unknown[0]), f"unknown key(s): {', '.join(_short(str(k)) for k in unknown[:5])}; "
-                              f"allowed: {', '.join(ISSUE_KEYS)}")
-    declared = text_or_none("id")
-    if declared is not None and declared != issue_id:
-        fail("id", f"id {_short(declared)} does not match its folder {issue_id!r}")
-    number = data.get("number")
-    if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 0):
-        fail("number", f"must be a whole number, not {_short(number)}")
-    date_inferred = data.get("date_inferred", True)
-    if not isinstance(date_inferred, bool):
-        fail("date_inferred", f"must be true or false, not {_short(date_inferred)}")
-    noise = []
-    raw_noise = data.get("noise")
-    if raw_noise is not None and not isinstance(raw_noise, list):
-        fail("noise", f"must be a list of {{line, text}}, not {_short(raw_noise)}")
-    for item in raw_noise or []:
-        if not (isinstance(item, dict) and set(item) <= {"line", "text"} and isinstance(item.get("line"), int)
-                and not isinstance(item.get("line"), bool) and item["line"] >= 1):
-            fail("noise", f"each entry must be {{line: <number>, text: <text>}}, not {_short(item)}")
-        noise.append(NoiseLine(item["line"], _as_str(item.get("text", ""), path, "noise", key_lines.get("noise"))))
-    evidence = []
-    raw_evidence = data.get("date_evidence")
-    if raw_evidence is not None and not isinstance(raw_evidence, list):
-        fail("date_evidence", f"must be a list of {{year, weight, rule, phrase}}, not {_short(raw_evidence)}")
-    for item in raw_evidence or []:
-        if not (isinstance(item, dict) and set(item) <= {"year", "weight", "rule", "phrase"}
-                and all(isinstance(item.get(k), int) and not isinstance(item.get(k), bool) for k in ("year", "weight"))):
-            fail("date_evidence", f"each entry must be {{year: <number>, weight: <number>, rule: <text>, "
-                                  f"phrase: <text>}}, not {_short(item)}")
-        line = key_lines.get("date_evidence")
-        evidence.append(DateVote(item["year"], item["weight"], _as_str(item.get("rule", ""), path, "date_evidence", line),
-                                 _as_str(item.get("phrase", ""), path, "date_evidence", line)))
+    try:
+        data, lines = schema.read(schema.ISSUE, schema.compose(text, path, first_line=1))
+    except schema.SchemaError as err:
+        raise ContentError(err.path, err.message, line=err.line, key=err.key) from None
+    if data["id"] is not None and data["id"] != issue_id:
+        raise ContentError(path, f"id {_short(data['id'])} does not match its folder {issue_id!r}",
+                           line=lines.get("id"), key="id")
     return IssueMeta(
-        id=issue_id, source=text_or_none("source") or "", number=number, title=text_or_none("title"),
-        date=_date(data.get("date"), path, "date", key_lines.get("date")), date_inferred=date_inferred,
-        date_method=text_or_none("date_method"), date_evidence=evidence, noise=noise,
-        doubts=_parse_doubts(data.get("doubts"), path, key_lines.get("doubts")),
+        id=issue_id, source=data["source"] or "", number=data["number"], title=data["title"], date=data["date"],
+        date_inferred=data["date_inferred"], date_method=data["date_method"],
+        noise=[NoiseLine(n["line"], n["text"] or "") for n in data["noise"]],
+        doubts=[Doubt(d["line"], d["article"], d["reason"] or "") for d in data["doubts"]],
+        date_evidence=[DateVote(v["year"], v["weight"], v["rule"] or "", v["phrase"] or "") for v in data["date_evidence"]],
     )

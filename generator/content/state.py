@@ -93,6 +93,9 @@ class IssueState:
     files: dict[str, str] = field(default_factory=dict)  # content-relative path -> sha256 as written
     articles: dict[str, ArticleIdentity] = field(default_factory=dict)  # content-relative path -> identity
     names: set[str] = field(default_factory=set)  # every content-relative path the issue ever used
+    # content-relative path -> sha256 of a fresh import the editor rejected (`build.py reject`):
+    # the same import is not offered again as `.new`.
+    rejected: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,6 +117,7 @@ class ImportState:
     withdrawn: dict[str, Withdrawal] = field(default_factory=dict)  # content-relative path -> withdrawal
     warnings: list[str] = field(default_factory=list)  # said once, by the build that loaded the state
     rebuilt: bool = False  # the state file was unusable and this state was rebuilt from content/
+    data_digest: str = ""  # of the site's own data files when the issues were enriched (sitedata.py)
 
     @classmethod
     def load(cls, content_dir: Path, seeds_dir: Path | None = None) -> "ImportState":
@@ -148,13 +152,15 @@ class ImportState:
                 if parsed is not None:
                     articles[str(rel)] = parsed
             names = set(map(str, entry.get("names") or [])) | set(files)
+            rejected = {str(rel): str(digest) for rel, digest in (entry.get("rejected") or {}).items()}
             state.issues[str(issue_id)] = IssueState(entry["seed_sha256"], str(entry.get("source", "")),
-                                                     files, articles, names)
+                                                     files, articles, names, rejected)
         for rel, entry in (data.get("withdrawn") or {}).items():
             if isinstance(entry, dict):
                 state.withdrawn[str(rel)] = Withdrawal(str(entry.get("issue") or rel.split("/")[0]),
                                                        ArticleIdentity.from_json(entry.get("identity")),
                                                        entry.get("moved_to"))
+        state.data_digest = str(data.get("data_digest") or "")
         return state
 
     @classmethod
@@ -203,8 +209,11 @@ class ImportState:
         data = {"version": STATE_VERSION, "issues": {
             issue_id: {"seed_sha256": s.seed_sha256, "source": s.source, "files": dict(sorted(s.files.items())),
                        "articles": {rel: s.articles[rel].as_json() for rel in sorted(s.articles)},
-                       "names": sorted(s.names | set(s.files))}
+                       "names": sorted(s.names | set(s.files)),
+                       **({"rejected": dict(sorted(s.rejected.items()))} if s.rejected else {})}
             for issue_id, s in sorted(self.issues.items())
         }, "withdrawn": {rel: w.as_json() for rel, w in sorted(self.withdrawn.items())}}
+        if self.data_digest:
+            data["data_digest"] = self.data_digest
         write_atomic(Path(content_dir) / STATE_FILE,
                      (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))

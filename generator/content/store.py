@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import functools
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ..caches import Caches, file_signature, folder_key, source_digest
-from ..records import Article, IssueMeta
+from ..records import ARTICLE_SUFFIXES, Article, IssueMeta
 from .format import ISSUE_FILE, ContentError, parse_article, parse_issue
 
 
@@ -23,6 +24,9 @@ class ContentSet:
     errors: list[ContentError] = field(default_factory=list)
     # Digest of every file's path, modification time and size: equal signatures, same content.
     signature: str | None = None
+    warnings: list = field(default_factory=list)  # schema.KeyWarning: unknown keys, ignored
+    # content-relative paths of broken files whose last good version is still published
+    kept_last_good: list[str] = field(default_factory=list)
 
     def issue_articles(self, issue_id: str) -> list[Article]:
         return self._by_issue().get(issue_id, [])
@@ -70,19 +74,31 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
     reparsed = []
 
     def parsed(path: Path, rel: str, parse):
+        """The file's record (Article or IssueMeta). When the file cannot be used, its last
+        good version (kept in the cache entry) is returned and the error recorded; a file that
+        never parsed raises its ContentError."""
         signature = file_signature(path)
         entry = cached.get(rel)
-        if entry is not None and entry[0] == signature:
-            value = entry[1]
+        if entry is not None and len(entry) == 4 and entry[0] == signature:
+            _, value, warnings, last_good = entry
         else:
+            warnings = []
             try:
-                value = parse(_read_text(path, rel), rel)
+                value = parse(_read_text(path, rel), rel, warnings)
             except ContentError as err:
                 value = err
+            previous = entry[3] if entry is not None and len(entry) == 4 else None
+            last_good = previous if isinstance(value, ContentError) else value
+            warnings = tuple(warnings)
             reparsed.append(rel)
-        fresh[rel] = (signature, value)
+        fresh[rel] = (signature, value, warnings, last_good)
+        result.warnings.extend(warnings)
         if isinstance(value, ContentError):
-            raise value
+            result.errors.append(value)
+            if last_good is None:
+                raise _Skipped()
+            result.kept_last_good.append(rel)
+            return last_good
         return value
 
     entries = sorted(p for p in content_dir.iterdir() if not p.name.startswith("."))
@@ -101,21 +117,18 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
         meta = IssueMeta(id=issue_dir.name, source="")
         if meta_path.exists():
             try:
-                meta = parsed(meta_path, rel_meta, lambda text, rel: parse_issue(text, rel, issue_dir.name))
-            except ContentError as err:
-                result.errors.append(err)
+                meta = parsed(meta_path, rel_meta, lambda text, rel, _: parse_issue(text, rel, issue_dir.name))
+            except _Skipped:
+                pass
         result.issues[issue_dir.name] = meta
-        # Hidden names are editors' lock and backup files (`.#x.md`), not articles.
-        for md_path in sorted(p for p in issue_dir.glob("*.md") if not p.name.startswith(".")):
+        # Hidden names are editors' lock and backup files (`.#x.md`), not articles. `01-x.MD` and
+        # `01-x.markdown` are articles too: a file an editor saved must never vanish silently.
+        for md_path in sorted(p for p in issue_dir.iterdir()
+                              if p.name.lower().endswith(ARTICLE_SUFFIXES) and not p.name.startswith(".")):
             rel = f"{issue_dir.name}/{md_path.name}"
             try:
-                article = parsed(md_path, rel, parse_article)
-            except ContentError as err:
-                result.errors.append(err)
-                continue
-            if article.issue != issue_dir.name:
-                result.errors.append(ContentError(rel, f"issue {article.issue!r} does not match its "
-                                                       f"folder {issue_dir.name!r}", key="issue"))
+                article = parsed(md_path, rel, functools.partial(_parse_in_folder, folder=issue_dir.name))
+            except _Skipped:
                 continue
             result.articles.append(article)
     _reject_duplicate_positions(result)
@@ -136,7 +149,7 @@ def remember_parsed(content_dir: Path, caches: Caches | None, parsed: dict[str, 
     name = _store_name(content_dir)
     store = dict(caches.load(name, _content_cache_version()))
     for rel, value in parsed.items():
-        store[rel] = (file_signature(content_dir / rel), value)
+        store[rel] = (file_signature(content_dir / rel), value, (), value)
     caches.save(name, _content_cache_version(), store, keep_in_memory=True)
 
 
@@ -152,6 +165,19 @@ def _reject_duplicate_positions(result: ContentSet) -> None:
         seen[key] = article.path
         kept.append(article)
     result.articles = kept
+
+
+def _parse_in_folder(text: str, rel: str, warnings: list, folder: str) -> Article:
+    """An article file of the issue folder it is in (a wrong `issue` is a bad value, like any other:
+    the last good version stays published)."""
+    article = parse_article(text, rel, warnings)
+    if article.issue != folder:
+        raise ContentError(rel, f"issue {article.issue!r} does not match its folder {folder!r}", key="issue")
+    return article
+
+
+class _Skipped(Exception):
+    """A file that cannot be used and has no last good version: it is left out."""
 
 
 MAX_CONTENT_BYTES = 5_000_000  # an article is a few KB; bigger is not an article file

@@ -226,7 +226,9 @@ def _write_files(content_dir, issue_id, files, state, report, parsed, previous, 
             # The editor's file: kept. Its position follows the seed, though, when only the
             # importer ever set it (otherwise two articles would claim one position).
             new_state.files[target] = digest if current == digest else (recorded or UNKNOWN_HASH)
-            if current != digest:
+            if current != digest and previous.rejected.get(target) == digest:
+                new_state.rejected[target] = digest  # the editor said no to this very import
+            elif current != digest:
                 _follow_order(content_dir, target, text, report)
                 _write(content_dir, target + NEW_SUFFIX, data)
                 report.kept.append(target)

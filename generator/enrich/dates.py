@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from .. import schema
 
 from ..records import DateVote
 
@@ -351,75 +351,23 @@ class Sidecar:
     title: str | None
 
 
-_SIDECAR_KEYS = ("date", "number", "title")
-_DATE_FORMAT = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
-
-
 def load_sidecar(seed_path: Path) -> Sidecar | None:
-    """Read `seeds/<stem>.yml` next to a seed; None when there is none, ValueError when it is bad."""
+    """Read `seeds/<stem>.yml` next to a seed; None when there is none, ValueError (naming the
+    file, line and key) when it is bad."""
     path = Path(seed_path).with_suffix(".yml")
     if not path.exists():
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise ValueError(f"{path}{where}: malformed YAML: {getattr(exc, 'problem', None) or exc}") from None
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not UTF-8; save the file as UTF-8") from None
     except OSError as exc:  # a folder or an unreadable file named <stem>.yml
         raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    except (RecursionError, ValueError) as exc:  # nesting too deep, or a value YAML cannot build
-        raise ValueError(f"{path}: not a usable sidecar ({type(exc).__name__})") from None
-    if data is None:
-        return Sidecar(None, None, None)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: must be a mapping with keys {', '.join(_SIDECAR_KEYS)}")
-    unknown = sorted(str(k) for k in data if k not in _SIDECAR_KEYS)
-    if unknown:
-        raise ValueError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(_SIDECAR_KEYS)}")
-    return Sidecar(_sidecar_date(data.get("date"), path), _sidecar_number(data.get("number"), path),
-                   _sidecar_title(data.get("title"), path))
-
-
-def _sidecar_date(value, path: Path) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, _dt.datetime):
-        value = value.date()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, str) and _DATE_FORMAT.match(value.strip()):
-        text = value.strip()
-        if len(text) == 10:
-            try:
-                _dt.date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(f"{path}: key 'date': {text!r} is not a real day") from None
-        return text
-    raise ValueError(f"{path}: key 'date' must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
-
-
-def _sidecar_number(value, path: Path) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{path}: key 'number' must be a whole number, not {value!r}")
-    return value
-
-
-def _sidecar_title(value, path: Path) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (dict, list, bool)):
-        raise ValueError(f"{path}: key 'title' must be text, not {value!r}")
-    text = str(value)
-    if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in text):
-        raise ValueError(f"{path}: key 'title' holds control characters")
-    return text
+    try:
+        values, _ = schema.read(schema.SIDECAR, schema.compose(text.lstrip("\ufeff"), str(path)))
+    except schema.SchemaError as err:
+        raise ValueError(str(err)) from None
+    return Sidecar(values["date"], values["number"], values["title"])
 
 
 # A date in a seed's file name: 2024-04-15_…, 2024-04_…, 20240415_… as a whole part of the name

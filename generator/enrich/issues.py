@@ -56,7 +56,7 @@ def _enrich_one(enricher: "_Enricher", item: tuple[SeedFile, SplitIssue]
             if rel.endswith("/" + ISSUE_FILE):
                 parsed[rel] = parse_issue(text, rel, item[1].issue_id)
             else:
-                parsed[rel] = parse_article(text, rel)
+                parsed[rel] = parse_article(text, rel, [])
         except ContentError:
             pass  # the renderer reads it and reports the error
     return files, notices, parsed

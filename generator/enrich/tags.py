@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..parallel import fork_map
+from ..sitedata import data_digest, forget_on_change, site_file
 from ..lang.segment import DATA_DIR, dictionary_key, get_jieba, load_topics, topic_synonyms, word_tags
 
 
@@ -48,12 +49,28 @@ _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 PARALLEL_MIN_DOCUMENTS = 500  # below this, starting worker processes costs more than it saves
 
 
+@forget_on_change
 @lru_cache(maxsize=1)
 def load_stopwords() -> frozenset[str]:
-    words = set()
-    for line in (DATA_DIR / "stopwords.txt").read_text(encoding="utf-8").splitlines():
-        words.update(line.split("#", 1)[0].split())  # one or more words a line
+    """generator/data/stopwords.txt, plus the site's own `data/stopwords.txt` (a line `-词`
+    takes a word off the generator's list)."""
+    words = set(_read_words(DATA_DIR / "stopwords.txt"))
+    site = site_file("stopwords.txt")
+    for word in _read_words(site) if site is not None else ():
+        if word.startswith("-"):
+            words.discard(word[1:].strip())
+        else:
+            words.add(word)
     return frozenset(words)
+
+
+def _read_words(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+    # One or more words a line, `#` starts a comment.
+    return [word for line in text.splitlines() for word in line.split("#", 1)[0].split()]
 
 
 @dataclass
@@ -90,6 +107,7 @@ def vocabulary_key() -> str:
     digest = hashlib.sha1(dictionary_key().encode("utf-8"))
     for path in (DATA_DIR / "topics.yml", DATA_DIR / "stopwords.txt", Path(__file__)):
         digest.update(path.read_bytes())
+    digest.update(data_digest().encode("utf-8"))
     return digest.hexdigest()
 
 

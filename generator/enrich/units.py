@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+import dataclasses
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from ..content import load_yaml
+from ..sitedata import forget_on_change, site_file
 from ..lang.segment import domain_vocabulary, get_jieba, word_tags
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "units.yml"
@@ -144,7 +146,12 @@ class UnitRegistry:
 
     @classmethod
     def from_yaml(cls, path: Path) -> "UnitRegistry":
-        data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
+        try:
+            data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
+        except Exception as exc:  # noqa: BLE001 - any failure names the file
+            raise ValueError(f"{path}: {exc}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: must hold `units:`, a list of units")
         units: list[Unit] = []
 
         def walk(entries, parent: str | None, where: str) -> None:
@@ -155,13 +162,23 @@ class UnitRegistry:
                 kind = entry.get("kind", "other")
                 if kind not in KINDS:
                     raise ValueError(f"{here} ({entry['name']}): kind must be one of {', '.join(KINDS)}")
-                units.append(Unit(str(entry["name"]), parent, kind, tuple(map(str, entry.get("aliases") or ())),
+                # A site's own data/units.yml may put a unit under one of the generator's units.
+                own_parent = str(entry["parent"]) if parent is None and entry.get("parent") else parent
+                units.append(Unit(str(entry["name"]), own_parent, kind, tuple(map(str, entry.get("aliases") or ())),
                                   tuple(map(str, entry.get("places") or ()))))
                 walk(entry.get("children"), str(entry["name"]), f"{where}[{position}].children")
 
         walk(data.get("units"), None, "units")
         functions = {str(k): tuple(map(str, v or ())) for k, v in (data.get("functions") or {}).items()}
         return cls(units, map(str, data.get("generic_names") or ()), functions)
+
+    def extended(self, other: "UnitRegistry") -> "UnitRegistry":
+        """This registry with `other`'s units added; a unit `other` also lists is replaced by
+        its entry, and an alias `other` gives to one of its units is taken from any other unit."""
+        taken = {printed for unit in other._units.values() for printed in (unit.name, *unit.aliases)}
+        units = [dataclasses.replace(unit, aliases=tuple(a for a in unit.aliases if a not in taken))
+                 for name, unit in self._units.items() if name not in other._units and name not in taken]
+        return UnitRegistry(units + list(other._units.values()), self._generic | other._generic)
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -508,9 +525,12 @@ class UnitRegistry:
         return order(roots)
 
 
+@forget_on_change
 @lru_cache(maxsize=1)
 def _default_registry() -> UnitRegistry:
-    return UnitRegistry.from_yaml(DATA_FILE)
+    registry = UnitRegistry.from_yaml(DATA_FILE)
+    site = site_file("units.yml")
+    return registry if site is None else registry.extended(UnitRegistry.from_yaml(site))
 
 
 def _kind_of_suffix(name: str) -> str | None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..caches import load_store, package_versions, save_store
 from ..content import load_yaml
+from ..sitedata import forget_on_change, site_file
 
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -54,6 +55,7 @@ _DOMAIN_WORDS = ("民辅警", "接处警", "护学岗", "反诈", "电信诈骗"
                  "净网", "大练兵", "护校安园", "路长制")
 
 
+@forget_on_change
 @lru_cache(maxsize=1)
 def get_jieba() -> "Segmenter":
     """The tokenizer every stage uses (same words for tagging and for search): jieba's dictionary
@@ -172,12 +174,14 @@ def _main_dictionary() -> tuple[dict[str, int], int]:
     return tokenizer.FREQ, tokenizer.total
 
 
+@forget_on_change
 @lru_cache(maxsize=1)
 def domain_vocabulary() -> frozenset[str]:
     """The words this project adds to jieba: police terms and topic triggers, never place names."""
     return frozenset(_DOMAIN_WORDS) | frozenset(topic_trigger_words())
 
 
+@forget_on_change
 @lru_cache(maxsize=1)
 def _topics_file() -> dict:
     return load_yaml((DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
@@ -185,7 +189,8 @@ def _topics_file() -> dict:
 
 @lru_cache(maxsize=1)
 def load_topics() -> dict[str, tuple[str, ...]]:
-    """generator/data/topics.yml: topic -> the words that trigger it (its synonyms included)."""
+    """generator/data/topics.yml: topic -> the words that trigger it (its synonyms included); the
+    site's own `data/topics.yml` adds topics, replaces a topic's words, or (`topic: []`) removes one."""
     data = _topics_file()
     synonyms = data.get("synonyms") or {}
     topics = {}
@@ -193,6 +198,13 @@ def load_topics() -> dict[str, tuple[str, ...]]:
         words = [str(t) for t in (triggers or ())]
         words += [str(s) for s in (synonyms.get(topic) or ()) if str(s) not in words]
         topics[str(topic)] = tuple(words)
+    site = site_file("topics.yml")
+    if site is not None:
+        for topic, triggers in _read_topics(site).items():
+            if triggers:
+                topics[topic] = triggers
+            else:
+                topics.pop(topic, None)
     return topics
 
 
@@ -211,6 +223,18 @@ def topic_synonyms() -> dict[str, str]:
     return names
 
 
+def _read_topics(path: Path) -> dict[str, tuple[str, ...]]:
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+    except Exception as exc:  # noqa: BLE001 - any failure names the editor's file
+        raise ValueError(f"{path}: {exc}") from None
+    topics = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(topics, dict):
+        raise ValueError(f"{path}: must hold `topics:`, a mapping of tag -> [trigger words]")
+    return {str(topic): tuple(str(t) for t in (triggers or ())) for topic, triggers in topics.items()}
+
+
+@forget_on_change
 @lru_cache(maxsize=1)
 def topic_trigger_words() -> tuple[str, ...]:
     words = set()

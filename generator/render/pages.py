@@ -179,6 +179,9 @@ def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
         "isPartOf": part_of,
         "inLanguage": "zh-CN",
     }
+    alternatives = [t for t in (article.pretitle, article.subtitle) if t]
+    if alternatives:
+        data["alternativeHeadline"] = " ".join(alternatives)
     if article.date:
         data["datePublished"] = article.date
     # Keywords are the article's own tags, also those too rare for a tag page of their own.

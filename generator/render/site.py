@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from ..config import SiteConfig
 from ..enrich.dates import display_date
 from ..enrich.tags import TopicVocabulary
 from ..content import ContentSet, markdown_to_blocks
-from ..records import Article, IssueMeta
+from ..records import Article, IssueMeta, article_stem
 from ..lang.slugs import slugify
 from .urls import assign_unique_slugs
 
@@ -242,6 +243,18 @@ class ArticleView(_View):
         return self.article.kicker
 
     @property
+    def pretitle(self) -> str | None:
+        return self.article.pretitle
+
+    @property
+    def subtitle(self) -> str | None:
+        return self.article.subtitle
+
+    @property
+    def draft(self) -> bool:
+        return self.article.draft
+
+    @property
     def date(self) -> str | None:
         return self.issue.meta.date or self.article.date
 
@@ -360,6 +373,9 @@ def newest_first(article: ArticleView) -> tuple:
 
 def build_model(content: ContentSet, config: SiteConfig, registry=None,
                 topics: TopicVocabulary | None = None) -> SiteModel:
+    if not config.show_drafts and any(a.draft for a in content.articles):
+        # A draft is not part of the site: no page, no list entry, feed, search or sitemap entry.
+        content = ContentSet(content.issues, [a for a in content.articles if not a.draft], content.errors)
     metas = dict(content.issues)
     for article in content.articles:  # an article whose issue.yml is missing still gets an issue
         metas.setdefault(article.issue, IssueMeta(id=article.issue, source=article.source, date=article.date))
@@ -399,7 +415,7 @@ def _build_articles(content: ContentSet, issues: dict[str, IssueView]) -> list[A
     for issue in issues.values():
         in_issue = content.issue_articles(issue.id)
         slugs = assign_unique_slugs([a.path for a in in_issue],
-                                    lambda path: slugify(path.rsplit("/", 1)[-1].removesuffix(".md")),
+                                    lambda path: slugify(article_stem(path.rsplit("/", 1)[-1])),
                                     reserved=["index"])
         for article in in_issue:
             view = ArticleView(article, issue, slugs[article.path], summary=first_sentence(article.body),
@@ -523,11 +539,25 @@ def _build_tags(articles: list[ArticleView], topics: TopicVocabulary) -> list[Ta
     return sorted(tags.values(), key=lambda t: pinyin_key(t.name))
 
 
+_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                        r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+_SPACE_BY_CJK = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+|\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def person_name(printed: str) -> str:
+    """One person, however the name was typed: NFKC folds look-alikes (`⼩` U+2F29 is `小`) and
+    full-width forms, invisible characters (zero-width space, joiners, direction marks) go, a
+    no-break space is a space, and spaces between Chinese characters go (`王 小明` is `王小明`).
+    The content file keeps what was typed."""
+    name = _INVISIBLE.sub("", unicodedata.normalize("NFKC", printed))
+    return _SPACE_BY_CJK.sub("", " ".join(name.split()))
+
+
 def _build_people(articles: list[ArticleView]) -> list[PersonView]:
     people: dict[str, PersonView] = {}
     for view in articles:
         for attribute, role in ROLES:
-            for name in dict.fromkeys(n.strip() for n in getattr(view.article, attribute)):
+            for name in dict.fromkeys(person_name(n) for n in getattr(view.article, attribute)):
                 if name:
                     person = people.setdefault(name, PersonView(name))
                     person.credits.append((view, role))
