@@ -441,7 +441,7 @@ ISSUE = Schema("Issue file issue.yml", (
     Field("doubts", "list[mapping]", "split decisions taken on weak evidence (`build.py doubts`)", default=[],
           items=(Field("line", "int", "seed line", required=True, minimum=1),
                  Field("article", "int", "the article's order", required=True, minimum=1),
-                 Field("reason", "text", "why the splitter was unsure, in plain words"))),
+                 Field("reason", "text", "why the splitter was unsure, in plain words", required=True))),
 ))
 
 SITE = Schema("Site config site.yml", (

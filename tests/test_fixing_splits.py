@@ -64,13 +64,12 @@ def test_every_kind_of_fix_survives_a_rebuild_and_a_reimport(dirs, capsys):
     assert moved in give_text
     giver.write_text(give_text.replace(moved, "").rstrip() + "\n", encoding="utf-8")
     taker.write_text(taker.read_text(encoding="utf-8").rstrip() + "\n\n" + moved + "\n", encoding="utf-8")
-    # merge article 3 into article 2, recorded in removed.yml
+    # merge article 3 into article 2: deleting the merged-away file withdraws it
     merged_away = article_file(dirs, 3)
     keeper = article_file(dirs, 2)
     body_3 = merged_away.read_text(encoding="utf-8").split("---", 2)[2].strip()
     keeper.write_text(keeper.read_text(encoding="utf-8").rstrip() + "\n\n" + body_3 + "\n", encoding="utf-8")
     merged_away.unlink()
-    (issue_dir / "removed.yml").write_text("removed: [3]\n", encoding="utf-8")
     # split article 6 into two: its second part becomes a new article 07
     original = article_file(dirs, 6)
     front, body = original.read_text(encoding="utf-8").split("---\n\n", 1)
@@ -93,7 +92,7 @@ def test_every_kind_of_fix_survives_a_rebuild_and_a_reimport(dirs, capsys):
     assert not list(issue_dir.glob("03-*.md")), "the merged-away article came back"
     fresh = sorted(rel for rel in after if rel.endswith(".new"))
     assert fresh == sorted(f"{Path(p).name}.new" for p in (retitled, keeper, taker, giver))
-    assert "removed by an editor" in summary and "07-fengyu-houji.md no longer matches" in summary
+    assert "withdrawn by the editor, not re-imported" in summary and merged_away.name in summary
 
     content = load_content(dirs["content"])
     assert not content.errors

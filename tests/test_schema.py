@@ -14,7 +14,7 @@ from generator.cli import main
 from generator.config import ConfigError, load_config
 from generator.content import ContentError, dump_yaml, format_article, parse_article, parse_issue
 from generator.enrich.dates import load_sidecar
-from generator.records import Article
+from generator.records import Article, Doubt
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOC = PROJECT_ROOT / "docs" / "content-format.md"
@@ -116,10 +116,10 @@ def test_new_keys_are_read():
 
 
 def test_issue_doubts_are_read():
-    meta = parse_issue("doubts:\n- {line: 12, article: 3, reason: 标题两行?}\n- {line: 20, checked: true}\n",
-                       "x/issue.yml", "x")
-    assert meta.doubts == [{"line": 12, "article": "3", "reason": "标题两行?", "checked": False},
-                           {"line": 20, "article": None, "reason": None, "checked": True}]
+    meta = parse_issue("doubts:\n- {line: 12, article: 3, reason: 标题两行?}\n", "x/issue.yml", "x")
+    assert meta.doubts == [Doubt(12, 3, "标题两行?")]
+    with pytest.raises(ContentError, match=r"x/issue.yml:1 \[doubts\]: each entry must be"):
+        parse_issue("doubts:\n- {line: 20, reason: 缺文章}\n", "x/issue.yml", "x")
 
 
 def test_an_unknown_front_matter_key_is_a_warning_with_the_nearest_key():

@@ -14,7 +14,6 @@ ISSUE_FILE = "issue.yml"
 FRONT_MATTER_KEYS = (
     "title", "title_generated", "kicker", "unit", "units", "issue", "order", "kind",
     "reporters", "correspondents", "photographers", "tags", "date", "source", "source_lines",
-    "subtitle",
 )
 REQUIRED_KEYS = tuple(f.name for f in schema.ARTICLE.fields if f.required)
 # Keys the importer writes only when they hold something (new keys keep old files byte-identical).

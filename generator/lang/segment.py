@@ -129,11 +129,12 @@ class Segmenter:
         return self.python_tokenizer().FREQ
 
 
+@forget_on_change
 @lru_cache(maxsize=1)
 def _added_words() -> tuple[tuple[str, int], ...]:
     """The project's words with the frequency jieba suggests for each (as jieba's add_word after
     suggest_freq would give them, one after the other), kept in the cache."""
-    words = sorted(w for w in domain_vocabulary() if len(w) >= 2)
+    words = sorted(w for w in domain_vocabulary() if len(w) >= 2)  # the site's topic words too
     key = dictionary_key() + "\0" + "\0".join(words)
     path = _cache_dir / "added-words.pickle" if _cache_dir else None
     stored = load_store(path, key)
@@ -187,6 +188,7 @@ def _topics_file() -> dict:
     return load_yaml((DATA_DIR / "topics.yml").read_text(encoding="utf-8")) or {}
 
 
+@forget_on_change
 @lru_cache(maxsize=1)
 def load_topics() -> dict[str, tuple[str, ...]]:
     """generator/data/topics.yml: topic -> the words that trigger it (its synonyms included); the
@@ -208,16 +210,19 @@ def load_topics() -> dict[str, tuple[str, ...]]:
     return topics
 
 
+@forget_on_change
 @lru_cache(maxsize=1)
 def topic_synonyms() -> dict[str, str]:
     """Every name of a curated topic -> the topic: the topic itself and its `synonyms` in
     topics.yml (电诈, 电信诈骗 -> 反诈). Unlike trigger words, a synonym names the same topic, so
     a tag printed as a synonym is folded into the topic wherever it is found, an editor's too."""
     data = _topics_file()
-    names = {str(topic): str(topic) for topic in (data.get("topics") or {})}
+    names = {topic: topic for topic in load_topics()}  # the site's own topics included
     for topic, words in (data.get("synonyms") or {}).items():
-        if str(topic) not in names:
+        if str(topic) not in (data.get("topics") or {}):
             raise ValueError(f"{DATA_DIR / 'topics.yml'}: synonyms of {topic!r}, which is not a topic")
+        if str(topic) not in names:
+            continue  # a topic the site removed
         for word in words or ():
             names.setdefault(str(word), str(topic))
     return names
