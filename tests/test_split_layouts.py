@@ -120,6 +120,42 @@ def test_subtitle_one_blank_line_under_or_right_under_the_headline():
         assert not article.blocks[0].text.startswith("——")
 
 
+SUBTITLE_IN_THE_HEADLINE_BLOCK = """\
+白沙镇派出所民警近日在巡逻中帮助一名走失老人安全回家，老
+人家属送来锦旗，对民警的热心帮助表示由衷感谢。
+
+通讯员 赵小川
+
+扎根基层二十载
+情系群众保平安
+——记白沙镇派出所民警王大勇
+
+青河县公安局近日开展夏季治安打击整治百日行动，集
+中整治群众反映强烈的突出治安问题，破获各类案件六
+十余起，群众安全感明显提升。
+
+通讯员 韩立春
+
+青河县公安局
+
+百日行动见成效
+——青河警方夏季治安整治纪实
+
+东岭县公安局柳湾派出所民警近日走访辖区养殖户和农
+家乐经营者，面对面宣传防范电信网络诈骗知识。
+
+通讯员 孙明远
+"""
+
+
+def test_subtitle_right_under_a_two_line_headline_and_under_a_kicker_and_headline():
+    first, second, third = split_seed(SUBTITLE_IN_THE_HEADLINE_BLOCK, "t", "seeds/t.txt").articles
+    assert (first.kicker, first.title, first.subtitle) == (None, "扎根基层二十载 情系群众保平安", "——记白沙镇派出所民警王大勇")
+    assert (second.kicker, second.title, second.subtitle) == ("青河县公安局", "百日行动见成效", "——青河警方夏季治安整治纪实")
+    assert second.blocks[0].text.startswith("青河县公安局近日")
+    assert third.blocks[0].text.startswith("东岭县公安局柳湾派出所")
+
+
 # --- 3. a two-line headline whose first line is a unit name ----------------------------------------
 
 def test_two_line_headline_starting_with_a_unit_is_one_headline():

@@ -153,7 +153,11 @@ def _is_heading_line(text: str) -> bool:
 
 
 def _is_heading_block(block: list[Line]) -> bool:
-    return 1 <= len(block) <= 2 and all(_is_heading_line(line.text) for line in block)
+    """One or two headline lines, maybe with a `——` subtitle (one or two lines) right under them."""
+    at = next((i for i, line in enumerate(block) if _SUBTITLE_MARK.match(line.text)), len(block))
+    headline, subtitle = (block[:at], block[at:]) if at else (block[:1], block[1:])
+    return (1 <= len(headline) <= 2 and len(subtitle) <= 2
+            and all(_is_heading_line(line.text) for line in block))
 
 
 def _is_subtitle_block(block: list[Line]) -> bool:
@@ -242,15 +246,15 @@ def _headline_blocks(lines: list[Line], start: int, body_column: float | None, o
         index = _skip_blank(lines, cursor)
         if index >= len(lines):
             break
-        block, end = _block_at(lines, index, limit=3)  # a heading block has one or two lines
+        block, end = _block_at(lines, index, limit=5)  # a heading block: 1-2 lines, a subtitle 1-2 more
         if blocks and _is_subtitle_block(block) and not any(_is_subtitle_block(b) for b in blocks):
             blocks.append(block)  # the headline's 副标题, right under it or one blank line under
             cursor = end
             break
         if len(blocks) == 2 or not _is_heading_block(block) or _is_subtitle_block(block):
             break
-        if blocks and len(blocks[0]) == 2:
-            break  # a two-line first block is the headline itself: no kicker before it
+        if blocks and len(blocks[0]) >= 2:
+            break  # a first block of two lines or more is the headline itself: no kicker before it
         following, _ = _block_at(lines, _skip_blank(lines, end), limit=8)
         is_body, doubt = _body_start(block, following, body_column)
         if doubt:
@@ -268,12 +272,12 @@ def _heading_parts(blocks: list[list[Line]], order: int, doubts: list[Doubt]
     subtitle: list[Line] = []
     if blocks and _is_subtitle_block(blocks[-1]) and len(blocks) > 1:
         subtitle, blocks = blocks[-1], blocks[:-1]
-    if len(blocks) == 1:
+    if blocks:
         # `——…` right under the headline, in the same block
-        block = blocks[0]
+        block = blocks[-1]
         at = next((i for i, line in enumerate(block) if i and _SUBTITLE_MARK.match(line.text)), None)
         if at is not None:
-            subtitle, blocks = block[at:] + subtitle, [block[:at]]
+            subtitle, blocks = block[at:] + subtitle, blocks[:-1] + [block[:at]]
     if len(blocks) == 2:
         return blocks[0][0], blocks[1], subtitle
     if len(blocks) == 1:
