@@ -110,6 +110,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     except BaseException:
         output.abort()
         raise
+    render.record_issue_urls(site, report)
     caches.save(state_name, RENDER_STATE_VERSION, output.records)
     render.save_memos(caches)
     report.files_written, report.files_unchanged = len(written.written), written.unchanged

@@ -89,6 +89,12 @@ class Article:
     source_lines: list[int]
     body: str  # Markdown
     units: list[str] = field(default_factory=list)
+    # Newspaper structure (optional front matter, written only when set):
+    pretitle: str | None = None  # 引题, printed above the headline (the kicker is the unit line)
+    subtitle: str | None = None  # 副标题, printed below the headline
+    page: int | None = None  # 版次
+    page_name: str | None = None  # 版名, e.g. 法治在线
+    images: list = field(default_factory=list)  # [{file, caption}] beside the article, in order
     path: str = ""  # content-relative path, e.g. "000_41ea…/01-jiaqiang-zuofeng.md"
 
     @property

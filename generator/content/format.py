@@ -15,6 +15,8 @@ FRONT_MATTER_KEYS = (
     "title", "title_generated", "kicker", "unit", "units", "issue", "order", "kind",
     "reporters", "correspondents", "photographers", "tags", "date", "source", "source_lines",
 )
+# Newspaper-structure keys: optional, written only when set (the schema engineer folds them in).
+OPTIONAL_KEYS = ("pretitle", "subtitle", "page", "page_name", "images")
 REQUIRED_KEYS = ("title", "issue", "order", "kind")
 _LIST_KEYS = ("units", "reporters", "correspondents", "photographers", "tags")
 _OPTIONAL_STR_KEYS = ("kicker", "unit", "date")
@@ -150,6 +152,9 @@ def dump_yaml(data: dict) -> str:
 def article_front_matter(article: Article) -> dict:
     data = {key: getattr(article, key) for key in FRONT_MATTER_KEYS}
     data["source_lines"] = list(article.source_lines)
+    for key in OPTIONAL_KEYS:
+        if getattr(article, key):
+            data[key] = getattr(article, key)
     return data
 
 
@@ -254,10 +259,10 @@ def _validated(data: dict, path: str, key_lines: dict[str, int] | None = None) -
     def fail(key: str, message: str):
         raise ContentError(path, message, line=key_lines.get(key), key=key)
 
-    unknown = sorted(set(data) - set(FRONT_MATTER_KEYS), key=str)
+    unknown = sorted(set(data) - set(FRONT_MATTER_KEYS) - set(OPTIONAL_KEYS), key=str)
     if unknown:
         fail(str(unknown[0]), f"unknown key(s): {', '.join(_short(str(k)) for k in unknown[:5])}; "
-                              f"allowed: {', '.join(FRONT_MATTER_KEYS)}")
+                              f"allowed: {', '.join(FRONT_MATTER_KEYS + OPTIONAL_KEYS)}")
     for key in REQUIRED_KEYS:
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -295,6 +300,32 @@ def _validated(data: dict, path: str, key_lines: dict[str, int] | None = None) -
             and len(lines) in (0, 2)):
         fail("source_lines", f"must be [first, last] line numbers, not {_short(lines)}")
     out["source_lines"] = lines
+    out.update(_newspaper_keys(data, path, fail, key_lines))
+    return out
+
+
+def _newspaper_keys(data: dict, path: str, fail, key_lines: dict[str, int]) -> dict:
+    out: dict = {}
+    for key in ("pretitle", "subtitle", "page_name"):
+        value = data.get(key)
+        out[key] = None if value is None else (_as_str(value, path, key, key_lines.get(key)).strip() or None)
+    page = data.get("page")
+    if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
+        fail("page", f"must be a page number (1, 2, …), not {_short(page)}")
+    out["page"] = page
+    images = data.get("images") or []
+    if not isinstance(images, list):
+        fail("images", f"must be a list of {{file, caption}}, not {_short(images)}")
+    out["images"] = []
+    for item in images:
+        if isinstance(item, str):
+            item = {"file": item}
+        if not (isinstance(item, dict) and set(item) <= {"file", "caption"} and item.get("file")):
+            fail("images", f"each entry must be {{file: <name>, caption: <text>}}, not {_short(item)}")
+        entry = {"file": _as_str(item["file"], path, "images", key_lines.get("images"))}
+        if item.get("caption") is not None:
+            entry["caption"] = _as_str(item["caption"], path, "images", key_lines.get("images"))
+        out["images"].append(entry)
     return out
 
 

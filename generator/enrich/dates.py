@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -235,9 +235,11 @@ class Sidecar:
     date: str | None
     number: int | None
     title: str | None
+    # article order -> (page number, page name): the printed page (版) each article is on
+    pages: dict[int, tuple[int, str | None]] = field(default_factory=dict)
 
 
-_SIDECAR_KEYS = ("date", "number", "title")
+_SIDECAR_KEYS = ("date", "number", "title", "pages")
 _DATE_FORMAT = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -266,7 +268,51 @@ def load_sidecar(seed_path: Path) -> Sidecar | None:
     if unknown:
         raise ValueError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(_SIDECAR_KEYS)}")
     return Sidecar(_sidecar_date(data.get("date"), path), _sidecar_number(data.get("number"), path),
-                   _sidecar_title(data.get("title"), path))
+                   _sidecar_title(data.get("title"), path), _sidecar_pages(data.get("pages"), path))
+
+
+def _sidecar_pages(value, path: Path) -> dict[int, tuple[int, str | None]]:
+    """`pages:` maps a page number to its articles (by printed order) and optional name:
+        pages:
+          1: {name: 要闻, articles: [1, 2, 3]}
+          2: {name: 法治在线, articles: 4-7}
+          3: [8, 9]
+    """
+    if value is None:
+        return {}
+    usage = "must map page numbers to {name, articles} (e.g. 1: {name: 要闻, articles: [1, 2]})"
+    if not isinstance(value, dict):
+        raise ValueError(f"{path}: key 'pages' {usage}")
+    found: dict[int, tuple[int, str | None]] = {}
+    for page, entry in value.items():
+        if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+            raise ValueError(f"{path}: key 'pages': page {page!r} is not a page number (1, 2, …)")
+        name = None
+        if isinstance(entry, dict):
+            unknown = sorted(str(k) for k in entry if k not in ("name", "articles"))
+            if unknown:
+                raise ValueError(f"{path}: key 'pages', page {page}: unknown key(s) {', '.join(unknown)}")
+            name = None if entry.get("name") is None else _sidecar_title(entry["name"], path)
+            entry = entry.get("articles")
+        for order in _article_orders(entry, path, page):
+            if order in found:
+                raise ValueError(f"{path}: key 'pages': article {order} is on page {found[order][0]} and page {page}")
+            found[order] = (page, name)
+    return found
+
+
+def _article_orders(value, path: Path, page: int) -> list[int]:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return [value]
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*-\s*\d+\s*", value):
+        first, last = (int(n) for n in value.split("-"))
+        if 1 <= first <= last:
+            return list(range(first, last + 1))
+    if isinstance(value, list) and value and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1
+                                                 for n in value):
+        return list(value)
+    raise ValueError(f"{path}: key 'pages', page {page}: articles must be article numbers "
+                     f"([1, 2], 3 or 4-7), not {value!r}")
 
 
 def _sidecar_date(value, path: Path) -> str | None:

@@ -17,6 +17,7 @@ from ..parallel import fork_map
 from ..records import Article, IssueMeta, SplitArticle, SplitIssue
 from ..report import ImportReport
 from .dates import infer_issue_date, load_sidecar
+from .seednames import parse_seed_name
 from .tags import Tagger, vocabulary_key
 from .units import UnitRegistry
 
@@ -105,15 +106,25 @@ def _plain_text(blocks) -> str:
 def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices: list[str]) -> dict[str, str]:
     """Every file of one issue: content-relative path -> text."""
     meta = IssueMeta(id=issue.issue_id, source=seed.source, noise=issue.noise)
+    # Precedence: the sidecar, then the file name, then what the text says (which is a guess).
     guess = infer_issue_date([_plain_text(a.blocks) for a in issue.articles])
-    meta.date, meta.date_method = guess.date, guess.method
+    meta.date, meta.date_method = guess.date, "inferred from the text: " + guess.method
+    named = parse_seed_name(seed.path.stem)
+    notices.extend(f"{seed.source}: {problem}, the date is inferred from the text" for problem in named.problems)
+    if named.date:
+        meta.date, meta.date_inferred, meta.date_method = named.date, False, f"file name {seed.path.name}"
+    meta.number = named.number
     try:
         sidecar = load_sidecar(seed.path)
     except ValueError as err:
         sidecar = None
-        notices.append(f"{err}; the inferred date is used instead")
+        notices.append(f"{err}; the {'file name' if named.date else 'inferred'} date is used instead")
+    pages = {}
     if sidecar:
-        meta.number, meta.title = sidecar.number, sidecar.title
+        _note_overrides(seed, named, sidecar, notices)
+        if sidecar.number is not None:
+            meta.number = sidecar.number
+        meta.title, pages = sidecar.title, sidecar.pages
         if sidecar.date:
             meta.date, meta.date_inferred, meta.date_method = sidecar.date, False, f"sidecar {seed.path.stem}.yml"
     files = {f"{issue.issue_id}/{ISSUE_FILE}": format_issue(meta)}
@@ -130,6 +141,16 @@ def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices
         )
         for key, value in enricher.article_fields(split_article).items():
             setattr(article, key, value)
+        if split_article.order in pages:
+            article.page, article.page_name = pages[split_article.order]
         name = f"{split_article.order:0{width}d}-{slugify(article.title)}.md"
         files[f"{issue.issue_id}/{name}"] = format_article(article)
     return files
+
+
+def _note_overrides(seed: SeedFile, named, sidecar, notices: list[str]) -> None:
+    """A sidecar that contradicts the file name wins, and the summary says so."""
+    for key, from_name, from_sidecar in (("date", named.date, sidecar.date), ("number", named.number, sidecar.number)):
+        if from_name is not None and from_sidecar is not None and from_name != from_sidecar:
+            notices.append(f"{seed.source}: the file name says {key} {from_name}, the sidecar "
+                           f"{seed.path.stem}.yml says {from_sidecar}; the sidecar's is used")

@@ -73,6 +73,8 @@ class Fingerprints:
         if "person" in context:
             person = context["person"]
             parts.append((person.name, person.url) + ((person.roles, len(person.credits)) if first_page else ()))
+        if "calendar" in context:
+            parts.append(self._calendar_page(context["calendar"]))
         if "pager" in context:
             pager = context["pager"]
             parts.append((pager.total > 1, pager.page_number, pager.previous_url, pager.next_url,
@@ -90,7 +92,8 @@ class Fingerprints:
         key = id(article)
         card = self._cards.get(key)
         if card is None:
-            shown = (article.url, article.title, article.kicker, article.summary, article.date,
+            shown = (article.url, article.title, article.kicker, article.pretitle, article.subtitle,
+                     article.thumbnail.shown() if article.thumbnail else None, article.summary, article.date,
                      self._issue_link(article.issue),
                      (article.unit.name, article.unit.url) if article.unit else None,
                      [(role, [(p.name, p.url) for p in people]) for role, people in article.credits_by_role()])
@@ -118,12 +121,16 @@ class Fingerprints:
             (article.previous.url, article.previous.title) if article.previous else None,
             (article.next.url, article.next.title) if article.next else None,
             [self.card(other) for other in article.related],
+            # pictures and the 图片新闻 block (the body is in the record digest)
+            ([i.shown() for i in article.images], article.photo.body, article.photo.captions)
+            if article.photo is not None else None,
         )
 
     def _issue_page(self, issue: IssueView) -> tuple:
         meta = issue.meta
         return (self._issue_link(issue), issue.year, meta.date, meta.date_inferred, meta.date_method,
                 meta.number, meta.title, [self.card(a) for a in issue.articles],
+                [(a.article.page, a.article.page_name) for a in issue.articles],
                 self._issue_link(issue.previous), self._issue_link(issue.next))
 
     def _site_index(self, template: str) -> tuple:
@@ -143,6 +150,11 @@ class Fingerprints:
         if template == "tags.html":
             return [(initial, [(t.name, t.url, len(t.articles)) for t in tags]) for initial, tags in model.tag_groups()]
         return [(p.name, p.url, p.roles, len(p.credits)) for p in model.people]
+
+    def _calendar_page(self, calendar) -> tuple:
+        """A year's calendar shows each issue's link and date, and the neighbouring years."""
+        return (calendar.year, [self._issue_link(i) + (i.meta.date,) for i in calendar.issues],
+                calendar.previous.url if calendar.previous else None, calendar.next.url if calendar.next else None)
 
     def _unit_header(self, unit: UnitView) -> tuple:
         return (unit.label, unit.count, unit.total_count, unit.all_directory, bool(unit.children),
