@@ -23,7 +23,7 @@ _DATE_FORMS = (
     re.compile(rf"{_EDGE_BEFORE}((?:19|20)\d\d)(\d\d)(\d\d){_EDGE_AFTER}"),
 )
 _NUMBER_FORMS = (
-    re.compile(r"(?:总)?第\s*(\d{1,6})\s*[期号]"),
+    re.compile(r"(?:总)?第\s*(\d+)\s*[期号]"),
     re.compile(rf"{_EDGE_BEFORE}[Nn][Oo]\.?\s*(\d{{1,6}}){_EDGE_AFTER}"),
 )
 
@@ -43,17 +43,16 @@ def parse_seed_name(stem: str) -> SeedName:
     for pattern in _NUMBER_FORMS:
         match = pattern.search(stem)
         if match:
-            number = int(match.group(1))
+            # More than six digits is no printed number (and is not a date either).
+            number = int(match.group(1)) if len(match.group(1)) <= 6 else None
             break
     # The number's digits are not a date ("第20240315期" is a number).
     rest = stem
-    if number is not None:
+    if match:
         rest = stem[:match.start()] + " " + stem[match.end():]
     problems: list[str] = []
-    for pattern in _DATE_FORMS:
-        match = pattern.search(rest)
-        if not match:
-            continue
+    candidates = sorted((m for pattern in _DATE_FORMS for m in pattern.finditer(rest)), key=lambda m: m.start())
+    for match in candidates:
         year, month, day = match.group(1), match.group(2), match.group(3)
         reason = _impossible(int(year), int(month), int(day) if day else None)
         if reason:
