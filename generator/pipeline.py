@@ -97,7 +97,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     previous = caches.load(state_name, RENDER_STATE_VERSION)
     check_output_dir(output_dir, list(protected), known_output=bool(previous) and output_dir.is_dir())
     with clock.stage("model"):
-        site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs)
+        site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs, published=output_dir)
     output = StagedOutput(output_dir, {} if full else previous)
     try:
         with clock.stage("render"):

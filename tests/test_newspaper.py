@@ -247,3 +247,21 @@ def test_page_and_images_keys_are_checked(tmp_path, capsys):
     path.write_text(path.read_text(encoding="utf-8").replace("title: x\n", "title: x\npage: 第三版\n"), encoding="utf-8")
     assert build(tmp_path) == 1
     assert re.search(r"01-article-1\.md:\d+ \[page\]: must be a page number", capsys.readouterr().out)
+
+
+def test_upgrading_keeps_the_issue_urls_an_older_build_published(tmp_path):
+    """A site built before .urls.json existed has `issues/2024-03/`; those pages stay put."""
+    content = tmp_path / "content"
+    write_issue(content, "old-march", "2024-03", inferred=True)
+    write_issue(content, "old-exact", "2024-04-02", number=7)
+    old_pages = {"issues/2024-03/index.html", "issues/2024-04-02-no7/index.html"}
+    for rel in old_pages:  # what the older builder published
+        (tmp_path / "public" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "public" / rel).write_text("<!DOCTYPE html><title>old</title>", encoding="utf-8")
+    (tmp_path / "public" / "index.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    build(tmp_path)
+    assert _urls(tmp_path) == {"old-march": "2024-03", "old-exact": "2024-04-02-no7"}
+    assert "old-march第1篇报道" in (tmp_path / "public/issues/2024-03/01-article-1.html").read_text(encoding="utf-8")
+    write_issue(content, "new-march", "2024-03", inferred=True)
+    build(tmp_path)
+    assert _urls(tmp_path)["new-march"] == "2024-03/1" and _urls(tmp_path)["old-march"] == "2024-03"

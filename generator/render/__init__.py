@@ -52,11 +52,13 @@ class Site:
     image_problems: list[str] | None = None  # pictures skipped, with file and reason
 
 
-def prepare_site(content: ContentSet, config: SiteConfig, caches: Caches, *, theme_dirs=None) -> Site:
+def prepare_site(content: ContentSet, config: SiteConfig, caches: Caches, *, theme_dirs=None,
+                 published: Path | None = None) -> Site:
+    """`published`: the output folder, whose issue pages keep their URLs (see issue_urls.py)."""
     caches.load_memo(SLUG_MEMO)
     caches.load_memo(PINYIN_MEMO)
     issue_urls = IssueUrls.load(content.root)
-    model = build_model(content, config, UnitRegistry.default(), issue_urls=issue_urls)
+    model = build_model(content, config, UnitRegistry.default(), issue_urls=issue_urls, published=published)
     image_files, image_problems = attach_images(model, content.root, caches)
     chain = theme_chain(config.theme, theme_dirs)
     env = make_environment(chain, caches.folder("templates"))

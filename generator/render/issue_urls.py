@@ -31,6 +31,7 @@ class IssueUrls:
     assigned: dict[str, str] = field(default_factory=dict)
     problem: str | None = None  # why the recorded file could not be used
     _saved: dict[str, str] = field(default_factory=dict)
+    recorded: bool = False  # the file existed: every published issue URL is in it
 
     @classmethod
     def load(cls, content_dir: Path | None) -> "IssueUrls":
@@ -47,7 +48,7 @@ class IssueUrls:
         if not isinstance(issues, dict) or not all(isinstance(k, str) and isinstance(v, str) and _SLUG.match(v)
                                                    for k, v in issues.items()):
             return cls(problem=f"{path}: not a map of issue ids to URLs; issue URLs are assigned afresh")
-        return cls(dict(issues), None, dict(issues))
+        return cls(dict(issues), None, dict(issues), True)
 
     def save(self, content_dir: Path | None) -> bool:
         """Write the file when an assignment was added (never rewritten otherwise)."""
@@ -60,10 +61,22 @@ class IssueUrls:
         self._saved = dict(self.assigned)
         return True
 
-    def assign(self, ordered: list[IssueMeta]) -> dict[str, str]:
+    def assign(self, ordered: list[IssueMeta], published: Path | None = None) -> dict[str, str]:
         """The slug of every issue (`ordered` oldest first); new issues get the first free URL of
-        their date, in that order."""
+        their date, in that order.
+
+        `published` is the output folder: before URLs were recorded (no .urls.json yet), issue
+        pages were at `issues/<date>[-no<number>]/`; an issue whose page of that scheme is in the
+        output keeps that URL, so upgrading does not move a published site's pages."""
+        legacy = _legacy_slugs(ordered) if published is not None and not self.recorded else {}
         taken = set(self.assigned.values()) | {"index"}
+        for meta in ordered:
+            if meta.id in self.assigned:
+                continue
+            old = legacy.get(meta.id)
+            if old and old not in taken and (Path(published) / "issues" / old / "index.html").is_file():
+                self.assigned[meta.id] = old
+                taken.add(old)
         for meta in ordered:
             if meta.id in self.assigned:
                 continue
@@ -94,3 +107,19 @@ def month_ordinal(slug: str, date: str | None) -> int | None:
     """N of `2024-03/N` while the issue's date is still that month: its 第N期 within the month."""
     match = _MONTH_SLUG.match(slug)
     return int(match.group(2)) if match and date == match.group(1) else None
+
+
+def _legacy_slugs(ordered: list[IssueMeta]) -> dict[str, str]:
+    """Issue slugs as builds before .urls.json made them (date, -no<number>, hash on collision)."""
+    from .urls import assign_unique_slugs
+
+    def old_slug(meta: IssueMeta) -> str:
+        base = meta.date or "undated"
+        if meta.number is not None:
+            base += f"-no{meta.number}"
+        elif not meta.date:
+            base += "-" + slugify(meta.id)
+        return slugify(base)
+
+    metas = {m.id: m for m in ordered}
+    return assign_unique_slugs(list(metas), lambda key: old_slug(metas[key]), reserved=["index"])

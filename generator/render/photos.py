@@ -169,6 +169,10 @@ def image_sources(article, content_root: Path) -> tuple[list[tuple[Path, str | N
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".") or not path.is_file() or path.resolve() in seen:
                 continue
+            if not path.resolve().is_relative_to(root):
+                problems.append(f"{path.relative_to(content_root).as_posix()}: a link to {path.resolve()}, "
+                                "outside the content folder; skipped")
+                continue
             sources.append((path, None))
     return sources, problems
 

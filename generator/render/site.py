@@ -358,12 +358,12 @@ def newest_first(article: ArticleView) -> tuple:
 
 # --- building the model ------------------------------------------------------------------------
 
-def build_model(content: ContentSet, config: SiteConfig, registry=None, issue_urls: IssueUrls | None = None
-                ) -> SiteModel:
+def build_model(content: ContentSet, config: SiteConfig, registry=None, issue_urls: IssueUrls | None = None,
+                published: Path | None = None) -> SiteModel:
     metas = dict(content.issues)
     for article in content.articles:  # an article whose issue.yml is missing still gets an issue
         metas.setdefault(article.issue, IssueMeta(id=article.issue, source=article.source, date=article.date))
-    issues = _build_issues(metas, issue_urls if issue_urls is not None else IssueUrls())
+    issues = _build_issues(metas, issue_urls if issue_urls is not None else IssueUrls(), published)
     by_id = {issue.id: issue for issue in issues}
     articles = _build_articles(content, by_id)
     units, roots, source = _build_units(articles, registry)
@@ -374,9 +374,10 @@ def build_model(content: ContentSet, config: SiteConfig, registry=None, issue_ur
     return SiteModel(config, issues, articles, units, roots, tags, people, years, source)
 
 
-def _build_issues(metas: dict[str, IssueMeta], issue_urls: IssueUrls) -> list[IssueView]:
+def _build_issues(metas: dict[str, IssueMeta], issue_urls: IssueUrls, published: Path | None = None
+                  ) -> list[IssueView]:
     ordered = sorted(metas.values(), key=issue_sort_key)
-    slugs = issue_urls.assign(ordered)
+    slugs = issue_urls.assign(ordered, published)
     issues = [IssueView(meta, slugs[meta.id], issue_label(meta, month_ordinal(slugs[meta.id], meta.date)), position=i)
               for i, meta in enumerate(ordered)]
     for earlier, later in zip(issues, issues[1:]):
