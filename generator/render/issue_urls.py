@@ -2,7 +2,7 @@
 
 An exact date gives `issues/2024/03-15/`; a month known only as a month gives
 `issues/2024-03/1/`, `issues/2024-03/2/` … in the order the issues were first built (a year
-only: `issues/2024/1/`); an issue without a date `issues/undated/<id>/`. Once an issue has been
+only: `issues/2024/1/`); an issue without a date `issues/undated-<id>/`. Once an issue has been
 given a URL it keeps it: a later issue of the same month, a better date found later, or an issue
 that sorts earlier never takes or moves it. The assignments live in content/ (not in the cache)
 because they are part of what was published: deleting the cache must not move a URL.
@@ -98,7 +98,7 @@ def _candidates(meta: IssueMeta):
     elif date:
         yield from (f"{date}/{n}" for n in range(1, 1 << 30))
     else:
-        base = "undated/" + (slugify(meta.id) or "issue")
+        base = slugify("undated-" + (slugify(meta.id) or "issue"))  # one level, as before .urls.json
         yield base
         yield from (f"{base}-{n}" for n in range(2, 1 << 30))
 
