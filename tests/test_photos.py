@@ -155,3 +155,12 @@ def test_photo_layout_in_chromium(photo_site, browser):
         assert block.is_visible() and block.locator("li").count() == 3
         assert block.get_attribute("aria-label") == "图片新闻"
         page.close()
+
+
+def test_a_picture_folder_without_its_article_is_reported(tmp_path, capsys):
+    folder = write_issue(tmp_path / "content", "2024-03-15", "2024-03-15")
+    (folder / "07-renamed-article").mkdir()
+    picture(folder / "07-renamed-article" / "a.jpg", "JPEG", size=(200, 100))
+    assert build(tmp_path) == 1
+    assert ("2024-03-15/07-renamed-article/: a picture folder, but there is no article "
+            "2024-03-15/07-renamed-article.md") in capsys.readouterr().out

@@ -220,7 +220,25 @@ def attach_images(model, content_root: Path | None, caches: Caches) -> tuple[dic
             layout.body = "\n\n".join(rest) + "\n" if rest else ""
         view.photo = layout
         view.images = layout.images
+    if content_root is not None:
+        problems.extend(_orphan_folders(model, content_root))
     return files, problems
+
+
+def _orphan_folders(model, content_root: Path) -> list[str]:
+    """Picture folders whose article is gone or was renamed: their pictures show nowhere."""
+    found = []
+    for issue in model.issues:
+        folder = content_root / issue.id
+        if not folder.is_dir():
+            continue
+        slugs = {a.article.slug for a in issue.articles}
+        for path in sorted(folder.iterdir()):
+            if path.is_dir() and not path.name.startswith(".") and path.name not in slugs:
+                found.append(f"{issue.id}/{path.name}/: a picture folder, but there is no article "
+                             f"{issue.id}/{path.name}.md; its pictures are not published (rename the folder "
+                             "after its article's file)")
+    return found
 
 
 def _load_variants(path: Path, caches: Caches) -> tuple[str, list[tuple[int, int, bytes]]]:
