@@ -1,7 +1,6 @@
 """Pictures beside an article and photo items (issue 17): real image files made with Pillow."""
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
@@ -58,7 +57,6 @@ def photo_site(tmp_path):
     picture(pictures / "c.webp", "WEBP", size=(300, 200))
     (pictures / "d-corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a JPEG")
     picture(pictures / "e-really-png.jpg", "PNG")
-    data = io.BytesIO()
     picture(Path(tmp_path / "full.jpg"), "JPEG")
     full = (tmp_path / "full.jpg").read_bytes()
     (pictures / "f-truncated.jpg").write_bytes(full[: len(full) // 2])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import calendar as _calendar
 from dataclasses import dataclass, field
 
-WEEKDAY_HEADINGS = ("一", "二", "三", "四", "五", "六", "日")
 
 
 @dataclass

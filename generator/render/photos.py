@@ -234,7 +234,9 @@ def _orphan_folders(model, content_root: Path) -> list[str]:
             continue
         slugs = {a.article.slug for a in issue.articles}
         for path in sorted(folder.iterdir()):
-            if path.is_dir() and not path.name.startswith(".") and path.name not in slugs:
+            # `x.md` as a folder is reported by the content loader; an empty folder shows nothing.
+            if (path.is_dir() and not path.name.startswith(".") and not path.name.endswith(".md")
+                    and path.name not in slugs and any(not f.name.startswith(".") for f in path.iterdir())):
                 found.append(f"{issue.id}/{path.name}/: a picture folder, but there is no article "
                              f"{issue.id}/{path.name}.md; its pictures are not published (rename the folder "
                              "after its article's file)")
