@@ -152,7 +152,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
         report.notices.append(f"{drafts} draft(s) shown, marked 草稿 (--drafts): do not publish this build"
                               if config.show_drafts else f"{drafts} draft(s) kept out of the site (draft: true)")
     with clock.stage("model"):
-        site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs)
+        site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs, published=output_dir)
     output = StagedOutput(output_dir, {} if full else previous, keep=keep)
     try:
         with clock.stage("render"):
@@ -168,6 +168,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     except BaseException:
         output.abort()
         raise
+    render.record_issue_urls(site, report)
     caches.save(state_name, RENDER_STATE_VERSION, output.records)
     caches.save(counts_name, "site-1", {"articles": len(content.articles), "issues": len(content.issues)})
     caches.save(state_name + ".inputs", RENDER_STATE_VERSION, {

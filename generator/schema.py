@@ -28,7 +28,7 @@ import yaml
 # libyaml's C composer is an order of magnitude faster than the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-TYPES = ("text", "bool", "int", "date", "list[text]", "lines", "choice", "list[mapping]")
+TYPES = ("text", "bool", "int", "date", "list[text]", "lines", "choice", "list[mapping]", "mapping")
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge", "value")}
 _NULL = "tag:yaml.org,2002:null"
@@ -254,6 +254,16 @@ def read(schema: Schema, document: Document, warnings: list | None = None) -> tu
     return out, lines
 
 
+def _plain(node):
+    if isinstance(node, yaml.MappingNode):
+        return {_plain(key): _plain(value) for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(value) for value in node.value]
+    if node.tag == _NULL:
+        return None
+    return int(node.value) if _DIGITS.match(node.value) else node.value
+
+
 def _is_null(node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
 
@@ -289,6 +299,10 @@ class _Reader:
             return self.date(node)
         if kind == "list[text]":
             return [self.text(item) for item in self.sequence(node, "(e.g. [a, b])")]
+        if kind == "mapping":  # plain data (numbers as written in digits are numbers); the reader checks it
+            if not isinstance(node, yaml.MappingNode):
+                self.fail(f"must be a mapping, not {short(_shown(node))}")
+            return _plain(node)
         if kind == "lines":
             items = node.value if isinstance(node, yaml.SequenceNode) else None
             if items is None or len(items) not in (0, 2) or not all(
@@ -430,7 +444,8 @@ ISSUE = Schema("Issue file issue.yml", (
     Field("source", "text", "seed path", default=""),
     Field("date", "date", "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`"),
     Field("date_inferred", "bool", "false when the date came from a sidecar `seeds/<stem>.yml`", default=True),
-    Field("date_method", "text", "how the date was inferred (shown by `build.py review`, never to readers)"),
+    Field("date_method", "text", "where the date came from: `sidecar <stem>.yml`, `file name <name>` or `inferred "
+                                 "from the text: …` (shown by `build.py review`, never to readers)"),
     Field("noise", "list[mapping]", "seed lines kept out of every article (stray `①①` markers)", default=[],
           items=(Field("line", "int", "seed line", required=True, minimum=1), Field("text", "text", "the line",
                                                                                    default=""))),
@@ -461,6 +476,7 @@ SIDECAR = Schema("Seed sidecar seeds/<stem>.yml", (
     Field("date", "date", "issue date; overrides the inferred one"),
     Field("number", "int", "printed issue number", minimum=0),
     Field("title", "text", "issue title"),
+    Field("pages", "mapping", "版: page number -> {name, articles} (`1: {name: 要闻, articles: [1, 2]}`, `2: 3-5`)"),
 ))
 
 SCHEMAS = (SITE, ARTICLE, ISSUE, SIDECAR)

@@ -72,7 +72,7 @@ def test_every_page_type_at_two_widths(page, site):
     samples = {
         "home": "index.html", "archive": "archive/index.html", "units": "units/index.html",
         "tags": "tags/index.html", "people": "people/index.html", "404": "404.html",
-        "issue": _first(public, "issues/*/index.html"), "article": _largest(public, "issues/*/[!i]*.html"),
+        "issue": _first(public, "issues/**/index.html"), "article": _largest(public, "issues/**/[!i]*.html"),
         "unit": _largest(public, "units/*/index.html"), "tag": _largest(public, "tags/*/index.html"),
         "person": _first(public, "people/*/index.html"), "year": _first(public, "archive/*/index.html"),
     }

@@ -192,14 +192,14 @@ def test_every_page_type_is_written(built_site):
     for rel in ["index.html", "404.html", "robots.txt", "archive/index.html", "units/index.html",
                 "tags/index.html", "people/index.html", "assets/css/site.css", "assets/css/print.css"]:
         assert (public / rel).is_file(), rel
-    assert list(public.glob("issues/*/index.html")) and list(public.glob("units/*/index.html"))
+    assert list(public.glob("issues/**/index.html")) and list(public.glob("units/*/index.html"))
     assert list(public.glob("tags/*/page-1.html")), "page_size=3 should paginate tag lists"
     assert built_site.report.pages_rendered > 0 and built_site.report.articles == 36
 
 
 def test_content_errors_reported_rest_built(built_site):
     assert any("99-broken.md" in error for error in built_site.report.errors)
-    assert len(list(built_site.public.glob("issues/*/*.html"))) == 36 + 4
+    assert len(list(built_site.public.glob("issues/**/*.html"))) == 36 + 4
 
 
 def test_feed_and_sitemap_only_with_base_url(built_site, built_site_with_base_url):
@@ -236,7 +236,7 @@ def test_article_page_content(built_site):
 
 def test_hostile_text_is_escaped(built_site, hostile_text):
     heading = re.compile(r'<h1 class="article-title">[^<]*粗体')
-    page = next(p for p in built_site.public.glob("issues/*/*.html") if heading.search(p.read_text(encoding="utf-8")))
+    page = next(p for p in built_site.public.glob("issues/**/*.html") if heading.search(p.read_text(encoding="utf-8")))
     html = page.read_text(encoding="utf-8")
     assert html.count("<script") == html.count("</script>")
     assert "<script>alert" not in html and "<img src=x" not in html

@@ -27,6 +27,7 @@ class ContentSet:
     warnings: list = field(default_factory=list)  # schema.KeyWarning: unknown keys, ignored
     # content-relative paths of broken files whose last good version is still published
     kept_last_good: list[str] = field(default_factory=list)
+    root: Path | None = None  # the content folder it was read from (None: made in memory)
 
     def issue_articles(self, issue_id: str) -> list[Article]:
         return self._by_issue().get(issue_id, [])
@@ -62,7 +63,7 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
     With `caches`, a file whose modification time and size are unchanged since the last
     load is not parsed again (its article, or its error, comes from the cache)."""
     content_dir = Path(content_dir)
-    result = ContentSet()
+    result = ContentSet(root=content_dir)
     if not content_dir.is_dir():
         return result
     caches = caches or Caches(None)

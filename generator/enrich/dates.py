@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import schema
@@ -349,6 +349,8 @@ class Sidecar:
     date: str | None
     number: int | None
     title: str | None
+    # article order -> (page number, page name): the printed page (版) each article is on
+    pages: dict[int, tuple[int, str | None]] = field(default_factory=dict)
 
 
 def load_sidecar(seed_path: Path) -> Sidecar | None:
@@ -367,7 +369,51 @@ def load_sidecar(seed_path: Path) -> Sidecar | None:
         values, _ = schema.read(schema.SIDECAR, schema.compose(text.lstrip("\ufeff"), str(path)))
     except schema.SchemaError as err:
         raise ValueError(str(err)) from None
-    return Sidecar(values["date"], values["number"], values["title"])
+    return Sidecar(values["date"], values["number"], values["title"], _sidecar_pages(values["pages"], path))
+
+
+def _sidecar_pages(value, path: Path) -> dict[int, tuple[int, str | None]]:
+    """`pages:` maps a page number to its articles (by printed order) and optional name:
+        pages:
+          1: {name: 要闻, articles: [1, 2, 3]}
+          2: {name: 法治在线, articles: 4-7}
+          3: [8, 9]
+    """
+    if value is None:
+        return {}
+    usage = "must map page numbers to {name, articles} (e.g. 1: {name: 要闻, articles: [1, 2]})"
+    if not isinstance(value, dict):
+        raise ValueError(f"{path}: key 'pages' {usage}")
+    found: dict[int, tuple[int, str | None]] = {}
+    for page, entry in value.items():
+        if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+            raise ValueError(f"{path}: key 'pages': page {page!r} is not a page number (1, 2, …)")
+        name = None
+        if isinstance(entry, dict):
+            unknown = sorted(str(k) for k in entry if k not in ("name", "articles"))
+            if unknown:
+                raise ValueError(f"{path}: key 'pages', page {page}: unknown key(s) {', '.join(unknown)}")
+            name = None if entry.get("name") is None else str(entry["name"])
+            entry = entry.get("articles")
+        for order in _article_orders(entry, path, page):
+            if order in found:
+                raise ValueError(f"{path}: key 'pages': article {order} is on page {found[order][0]} and page {page}")
+            found[order] = (page, name)
+    return found
+
+
+def _article_orders(value, path: Path, page: int) -> list[int]:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return [value]
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*-\s*\d+\s*", value):
+        first, last = (int(n) for n in value.split("-"))
+        if 1 <= first <= last:
+            return list(range(first, last + 1))
+    if isinstance(value, list) and value and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1
+                                                 for n in value):
+        return list(value)
+    raise ValueError(f"{path}: key 'pages', page {page}: articles must be article numbers "
+                     f"([1, 2], 3 or 4-7), not {value!r}")
 
 
 # A date in a seed's file name: 2024-04-15_…, 2024-04_…, 20240415_… as a whole part of the name

@@ -17,7 +17,8 @@ from ..lang.slugs import slugify
 from ..parallel import fork_map
 from ..records import Article, Doubt, IssueMeta, SplitArticle, SplitIssue
 from ..report import ImportReport
-from .dates import date_from_file_name, infer_issue_date, load_sidecar
+from .dates import infer_issue_date, load_sidecar
+from .seednames import parse_seed_name
 from .tags import Tagger, vocabulary_key
 from .units import UnitRegistry
 
@@ -119,18 +120,27 @@ def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices
                                 f"read “{article.kicker}” as the kicker (unit line), but it is not a known unit"))
     meta = IssueMeta(id=issue.issue_id, source=seed.source, noise=issue.noise,
                      doubts=sorted(doubts, key=lambda d: (d.line, d.article)))
+    # Precedence: the sidecar, then the file name, then what the text says (which is a guess).
     guess = infer_issue_date([_plain_text(a.blocks) for a in issue.articles])
-    meta.date, meta.date_method, meta.date_evidence = guess.date, guess.method, list(guess.evidence)
-    named = date_from_file_name(seed.path.stem)
-    if named:  # an editor who names the file after its date has settled it
-        meta.date, meta.date_inferred, meta.date_method, meta.date_evidence = named, False, f"file name {seed.path.name}", []
+    meta.date, meta.date_method, meta.date_evidence = guess.date, "inferred from the text: " + guess.method, \
+        list(guess.evidence)
+    named = parse_seed_name(seed.path.stem)
+    notices.extend(f"{seed.source}: {problem}, the date is inferred from the text" for problem in named.problems)
+    if named.date:  # an editor who names the file after its date has settled it
+        meta.date, meta.date_inferred, meta.date_method = named.date, False, f"file name {seed.path.name}"
+        meta.date_evidence = []
+    meta.number = named.number
     try:
         sidecar = load_sidecar(seed.path)
     except ValueError as err:
         sidecar = None
-        notices.append(f"{err}; the inferred date is used instead")
+        notices.append(f"{err}; the {'file name' if named.date else 'inferred'} date is used instead")
+    pages = {}
     if sidecar:
-        meta.number, meta.title = sidecar.number, sidecar.title
+        _note_overrides(seed, named, sidecar, notices)
+        if sidecar.number is not None:
+            meta.number = sidecar.number
+        meta.title, pages = sidecar.title, sidecar.pages
         if sidecar.date:
             meta.date, meta.date_inferred, meta.date_method = sidecar.date, False, f"sidecar {seed.path.stem}.yml"
             meta.date_evidence = []  # settled by the editor
@@ -148,6 +158,16 @@ def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices
         )
         for key, value in enricher.article_fields(split_article).items():
             setattr(article, key, value)
+        if split_article.order in pages:
+            article.page, article.page_name = pages[split_article.order]
         name = f"{split_article.order:0{width}d}-{slugify(article.title)}.md"
         files[f"{issue.issue_id}/{name}"] = format_article(article)
     return files
+
+
+def _note_overrides(seed: SeedFile, named, sidecar, notices: list[str]) -> None:
+    """A sidecar that contradicts the file name wins, and the summary says so."""
+    for key, from_name, from_sidecar in (("date", named.date, sidecar.date), ("number", named.number, sidecar.number)):
+        if from_name is not None and from_sidecar is not None and from_name != from_sidecar:
+            notices.append(f"{seed.source}: the file name says {key} {from_name}, the sidecar "
+                           f"{seed.path.stem}.yml says {from_sidecar}; the sidecar's is used")

@@ -27,7 +27,9 @@ from ..report import RenderReport
 from .feeds import atom_feed, robots_txt, sitemap
 from .deps import recording, tracking
 from .fingerprints import Fingerprints, global_digest
+from .issue_urls import IssueUrls
 from .pages import SEARCH_PAGE, Page, plan_pages, render_page
+from .photos import attach_images
 from .site import PINYIN_MEMO, SiteModel, build_model
 from .theme import has_template, make_environment, static_files, theme_chain
 
@@ -48,16 +50,36 @@ class Site:
     env: Environment
     pages: list[Page]
     fingerprints: Fingerprints
+    issue_urls: IssueUrls
+    content_root: Path | None = None
+    image_files: dict[str, bytes] | None = None  # resized pictures: site path -> bytes
+    image_problems: list[str] | None = None  # pictures skipped, with file and reason
 
 
-def prepare_site(content: ContentSet, config: SiteConfig, caches: Caches, *, theme_dirs=None) -> Site:
+def prepare_site(content: ContentSet, config: SiteConfig, caches: Caches, *, theme_dirs=None,
+                 published: Path | None = None) -> Site:
+    """`published`: the output folder, whose issue pages keep their URLs (see issue_urls.py)."""
     caches.load_memo(SLUG_MEMO)
     caches.load_memo(PINYIN_MEMO)
-    model = build_model(content, config, UnitRegistry.default())
+    issue_urls = IssueUrls.load(content.root)
+    model = build_model(content, config, UnitRegistry.default(), issue_urls=issue_urls, published=published)
+    image_files, image_problems = attach_images(model, content.root, caches)
     chain = theme_chain(config.theme, theme_dirs)
     env = make_environment(chain, caches.folder("templates"))
     pages = plan_pages(model, include_search=has_template(env, SEARCH_PAGE))
-    return Site(model, config, chain, env, pages, Fingerprints(model, global_digest(config, chain)))
+    return Site(model, config, chain, env, pages, Fingerprints(model, global_digest(config, chain)), issue_urls,
+                content.root, image_files, image_problems)
+
+
+def record_issue_urls(site: Site, report: RenderReport) -> None:
+    """After the output is committed, the issue URLs it published are kept for good."""
+    if site.issue_urls.problem:
+        report.notices.append(site.issue_urls.problem)
+    try:
+        site.issue_urls.save(site.content_root)
+    except OSError as exc:
+        report.errors.append(f"{site.content_root}/.urls.json: cannot be written ({exc.strerror or exc}); "
+                             "issue URLs of new issues may change on the next build")
 
 
 def render_pages(site: Site, output: StagedOutput, report: RenderReport, progress: Progress | None = None) -> None:
@@ -87,6 +109,9 @@ def stage_site_files(site: Site, output: StagedOutput, report: RenderReport) -> 
     """The theme's static files, robots.txt, and (with a base URL) the Atom feed and sitemap."""
     for rel, path in static_files(site.chain).items():
         output.put(f"{ASSETS_DIR}/{rel}", path.read_bytes())
+    for rel, data in (site.image_files or {}).items():
+        output.put(rel, data)
+    report.errors.extend(site.image_problems or [])
     output.put("robots.txt", robots_txt(site.model))
     if site.config.absolute_root:
         output.put("feed.xml", atom_feed(site.model))

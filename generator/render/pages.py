@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment
 
 from .markup import json_for_script, render_body
+from .calendar import build_calendars
 from .site import ArticleView, SiteModel
 from .urls import page_url, relative_url, root_prefix
 
@@ -115,6 +116,8 @@ def plan_pages(model: SiteModel, *, include_search: bool) -> list[Page]:
         for article in issue.articles:
             pages.append(Page(article.url, "article.html", {"article": article}, "archive"))
     pages.append(Page("archive/index.html", "archive.html", {}, "archive"))
+    for calendar in build_calendars(model.issues):
+        pages.append(Page(calendar.url, "calendar.html", {"calendar": calendar}, "archive"))
     for year in model.years:
         paged(year.articles, year.directory, "year.html", {"year": year}, "archive")
     pages.append(Page("units/index.html", "units.html", {}, "units"))
@@ -147,7 +150,8 @@ def render_page(env: Environment, page: Page, model: SiteModel) -> bytes:
     context = dict(page.context)
     if "article" in context:
         article: ArticleView = context["article"]
-        context["body"] = render_body(article.article.body)
+        # With pictures, the captions they took are shown with them, not again in the body.
+        context["body"] = render_body(article.photo.body if article.photo is not None else article.article.body)
         context["json_ld"] = json_for_script(article_json_ld(article, model))
     html = env.get_template(page.template).render(
         site=config, model=model, page=page, root=root, href=href,
@@ -182,6 +186,9 @@ def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
     alternatives = [t for t in (article.pretitle, article.subtitle) if t]
     if alternatives:
         data["alternativeHeadline"] = " ".join(alternatives)
+    if article.thumbnail:
+        data["image"] = (absolute_url(model, article.thumbnail.src.url)
+                         or relative_url(article.url, article.thumbnail.src.url))
     if article.date:
         data["datePublished"] = article.date
     # Keywords are the article's own tags, also those too rare for a tag page of their own.

@@ -4,6 +4,7 @@ Built once from a ContentSet; pages are then pure functions of this model.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import heapq
 import re
 import unicodedata
@@ -15,11 +16,11 @@ from pathlib import Path
 from ..caches import Memo, package_versions, source_digest
 from .deps import INTERNAL, Tracked, derived, tracked
 from ..config import SiteConfig
-from ..enrich.dates import display_date
 from ..enrich.tags import TopicVocabulary
 from ..content import ContentSet, markdown_to_blocks
 from ..records import Article, IssueMeta, article_stem
 from ..lang.slugs import slugify
+from .issue_urls import IssueUrls, month_ordinal
 from .urls import assign_unique_slugs
 
 ROLES = (("reporters", "记者"), ("correspondents", "通讯员"), ("photographers", "摄"))
@@ -175,7 +176,7 @@ class PersonView(_View):
 class IssueView(_View):
     meta: IssueMeta
     slug: str
-    label: str  # display date, e.g. "2024年4月（推定）"
+    label: str  # display date as printed, e.g. "2024年3月15日 星期五", "2024年4月 第1期（推定）"
     articles: list["ArticleView"] = field(default_factory=list)
     position: int = field(default=0, metadata=INTERNAL)  # chronological: 0 is the oldest
     previous: "IssueView | None" = None
@@ -188,6 +189,19 @@ class IssueView(_View):
     @property
     def id(self) -> str:
         return self.meta.id
+
+    def pages(self) -> list["PageGroup"]:
+        """The issue's articles by printed page (版), in page order; articles without a page
+        last. Empty when no article has a page: the issue is then one list."""
+        if not any(a.article.page for a in self.articles):
+            return []
+        groups: dict[int | None, PageGroup] = {}
+        for article in self.articles:
+            number = article.article.page
+            group = groups.setdefault(number, PageGroup(number, None))
+            group.name = group.name or article.article.page_name
+            group.articles.append(article)
+        return sorted(groups.values(), key=lambda g: (g.number is None, g.number or 0))
 
     @property
     def url(self) -> str:
@@ -212,6 +226,29 @@ class IssueView(_View):
 
 @tracked
 @dataclass(eq=False, repr=False)
+class PageGroup:
+    """One printed page (版) of an issue (made from its articles' views, which record the reads)."""
+
+    number: int | None  # None: articles whose page is not known
+    name: str | None
+    articles: list["ArticleView"] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"page-{self.number}" if self.number else "page-other"
+
+    def __repr__(self) -> str:
+        return f"<PageGroup {self.number}>"
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return "其他"
+        return f"第{self.number}版" + (f" {self.name}" if self.name else "")
+
+
+@tracked
+@dataclass(eq=False, repr=False)
 class ArticleView(_View):
     article: Article
     issue: IssueView
@@ -225,6 +262,8 @@ class ArticleView(_View):
     next: "ArticleView | None" = None
     related: list["ArticleView"] = field(default_factory=list)
     sort_key: tuple = field(default=(), metadata=INTERNAL)  # newest first, once positions are known
+    images: list = field(default_factory=list)  # photos.ImageView, attached by render.prepare_site
+    photo: object = None  # photos.PhotoLayout: pictures, captions and the body without them
 
     def __post_init__(self) -> None:
         fields = self.__dict__  # not through the recording attribute access: no key yet
@@ -253,6 +292,10 @@ class ArticleView(_View):
     @property
     def draft(self) -> bool:
         return self.article.draft
+
+    @property
+    def thumbnail(self):
+        return self.images[0] if self.images else None
 
     @property
     def date(self) -> str | None:
@@ -371,15 +414,16 @@ def newest_first(article: ArticleView) -> tuple:
 
 # --- building the model ------------------------------------------------------------------------
 
-def build_model(content: ContentSet, config: SiteConfig, registry=None,
-                topics: TopicVocabulary | None = None) -> SiteModel:
+def build_model(content: ContentSet, config: SiteConfig, registry=None, topics: TopicVocabulary | None = None,
+                issue_urls: IssueUrls | None = None, published: Path | None = None) -> SiteModel:
     if not config.show_drafts and any(a.draft for a in content.articles):
         # A draft is not part of the site: no page, no list entry, feed, search or sitemap entry.
-        content = ContentSet(content.issues, [a for a in content.articles if not a.draft], content.errors)
+        content = ContentSet(content.issues, [a for a in content.articles if not a.draft], content.errors,
+                             root=content.root)
     metas = dict(content.issues)
     for article in content.articles:  # an article whose issue.yml is missing still gets an issue
         metas.setdefault(article.issue, IssueMeta(id=article.issue, source=article.source, date=article.date))
-    issues = _build_issues(metas)
+    issues = _build_issues(metas, issue_urls if issue_urls is not None else IssueUrls(), published)
     by_id = {issue.id: issue for issue in issues}
     articles = _build_articles(content, by_id)
     units, roots, source = _build_units(articles, registry)
@@ -390,24 +434,34 @@ def build_model(content: ContentSet, config: SiteConfig, registry=None,
     return SiteModel(config, issues, articles, units, roots, tags, people, years, source)
 
 
-def _build_issues(metas: dict[str, IssueMeta]) -> list[IssueView]:
+def _build_issues(metas: dict[str, IssueMeta], issue_urls: IssueUrls, published: Path | None = None
+                  ) -> list[IssueView]:
     ordered = sorted(metas.values(), key=issue_sort_key)
-    slugs = assign_unique_slugs([m.id for m in ordered], lambda key: _issue_slug(metas[key]),
-                                reserved=["index"])
-    issues = [IssueView(meta, slugs[meta.id], display_date(meta.date, meta.date_inferred), position=i)
+    slugs = issue_urls.assign(ordered, published)
+    issues = [IssueView(meta, slugs[meta.id], issue_label(meta, month_ordinal(slugs[meta.id], meta.date)), position=i)
               for i, meta in enumerate(ordered)]
     for earlier, later in zip(issues, issues[1:]):
         earlier.next, later.previous = later, earlier
     return issues
 
 
-def _issue_slug(meta: IssueMeta) -> str:
-    base = meta.date or "undated"
-    if meta.number is not None:
-        base += f"-no{meta.number}"
-    elif not meta.date:
-        base += "-" + slugify(meta.id)
-    return slugify(base)
+WEEKDAYS = "一二三四五六日"
+
+
+def issue_label(meta: IssueMeta, ordinal: int | None = None) -> str:
+    """The date as printed: "2024年3月15日 星期五"; a month: "2024年3月 第1期（推定）" (the 第N期
+    tells issues of one month apart when no number is printed)."""
+    if not meta.date:
+        return "日期不详"
+    parts = [int(p) for p in meta.date.split("-")]
+    text = f"{parts[0]}年"
+    if len(parts) > 1:
+        text += f"{parts[1]}月"
+    if len(parts) > 2:
+        text += f"{parts[2]}日 星期{WEEKDAYS[_dt.date(*parts).weekday()]}"
+    elif len(parts) == 2 and ordinal is not None and meta.number is None:
+        text += f" 第{ordinal}期"
+    return text + ("（推定）" if meta.date_inferred else "")
 
 
 def _build_articles(content: ContentSet, issues: dict[str, IssueView]) -> list[ArticleView]:
