@@ -8,7 +8,7 @@ import pytest
 
 from generator.pipeline import import_seeds
 from generator.content import FRONT_MATTER_KEYS, load_content
-from generator.content.format import OPTIONAL_WRITTEN_KEYS
+from generator.content.format import OPTIONAL_FRONT_MATTER_KEYS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEED = sorted((PROJECT_ROOT / "seeds").glob("*.txt"))[1]
@@ -37,7 +37,7 @@ def test_import_writes_articles_and_issue_metadata(project):
         assert article.source == f"seeds/{SEED.name}"
         text = (project / "content" / article.path).read_text(encoding="utf-8")
         keys = [line.split(":")[0] for line in text.split("---")[1].strip().splitlines() if not line.startswith(" ")]
-        assert tuple(keys) == tuple(k for k in FRONT_MATTER_KEYS if k not in OPTIONAL_WRITTEN_KEYS)
+        assert tuple(k for k in keys if k not in OPTIONAL_FRONT_MATTER_KEYS) == FRONT_MATTER_KEYS
     assert (project / "content" / SEED.stem / "issue.yml").exists()
 
 
