@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test setup browser bench clean
+.PHONY: site test setup rsync browser bench clean
 
 site: setup
 	$(PYTHON) build.py
@@ -11,7 +11,14 @@ site: setup
 test: setup browser
 	$(PYTHON) -m pytest
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed rsync
+
+# `build.py deploy` runs the real rsync (Debian's package).
+rsync:
+	@if ! command -v rsync >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq rsync >/dev/null; \
+	fi
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)

@@ -14,6 +14,58 @@ class ConfigError(Exception):
     """A config file that cannot be used, naming the file and the key."""
 
 
+# Files a static host keeps beside the site that a deploy never deletes or replaces (GitHub
+# Pages' custom domain and Jekyll switch, a repository's own history).
+HOST_KEPT_FILES = (".git", "CNAME", ".nojekyll")
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    """`deploy:` in site.yml: where `build.py deploy` publishes the output folder.
+
+    `target` is what rsync takes: `user@host:/var/www/archive/` (over SSH) or a local folder.
+    `keep` lists more host files or folders (rsync patterns) that are never deleted; `ssh` is the
+    remote shell command (`ssh -p 2222`); `checksum` compares files by content instead of size and
+    modification time (slower; for a host that does not keep times)."""
+
+    target: str | None = None
+    keep: tuple[str, ...] = ()
+    ssh: str | None = None
+    checksum: bool = False
+
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        return HOST_KEPT_FILES + self.keep
+
+
+def parse_deploy(data: object, where: str) -> DeployConfig:
+    """The `deploy:` mapping, checked key by key (kept here, self-contained, until the schema module)."""
+    if isinstance(data, str):  # `deploy: user@host:/srv/www/` is the common case
+        data = {"target": data}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: must be a target (user@host:/path/ or a folder) or a mapping "
+                          f"with target, keep, ssh, checksum; not {data!r}")
+    allowed = ("target", "keep", "ssh", "checksum")
+    unknown = sorted(set(map(str, data)) - set(allowed))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+    target, keep, ssh, checksum = (data.get(key) for key in allowed)
+    for key, value in (("target", target), ("ssh", ssh)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{where} [{key}]: must be non-empty text, not {value!r}")
+    if target is not None and (target.startswith("-") or "\n" in target):
+        raise ConfigError(f"{where} [target]: not a usable rsync target: {target!r}")
+    if keep is None:
+        keep = []
+    if isinstance(keep, str):
+        keep = [keep]
+    if not isinstance(keep, list) or not all(isinstance(k, str) and k.strip() and "\n" not in k for k in keep):
+        raise ConfigError(f"{where} [keep]: must be a list of file or folder names (rsync patterns), not {keep!r}")
+    if checksum is not None and not isinstance(checksum, bool):
+        raise ConfigError(f"{where} [checksum]: must be true or false, not {checksum!r}")
+    return DeployConfig(target=target, keep=tuple(keep), ssh=ssh, checksum=bool(checksum))
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str = "济宁公安"
@@ -26,6 +78,9 @@ class SiteConfig:
     page_size: int = 20  # articles per page of a unit, tag, person or year list
     feed_size: int = 20  # articles in the Atom feed
     related_count: int = 5  # related articles shown under an article
+    # Write `.gz` (and `.br`) beside every text file, for servers that send precompressed files.
+    precompress: bool = False
+    deploy: DeployConfig = DeployConfig()
 
     def with_overrides(self, **values) -> "SiteConfig":
         """A copy with every non-None value replaced (command-line options win over the file)."""
@@ -47,6 +102,7 @@ def check_base_url(value: str, where: str) -> None:
 
 
 _INT_KEYS = {"page_size", "feed_size", "related_count"}
+_BOOL_KEYS = {"precompress"}
 
 
 def parse_config(data: object, source: str = DEFAULT_CONFIG_NAME) -> SiteConfig:
@@ -62,7 +118,13 @@ def parse_config(data: object, source: str = DEFAULT_CONFIG_NAME) -> SiteConfig:
     for key, value in data.items():
         if value is None:
             continue
-        if key in _INT_KEYS:
+        if key == "deploy":
+            values[key] = parse_deploy(value, f"{source} [deploy]")
+            continue
+        if key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source} [{key}]: must be true or false, not {value!r}")
+        elif key in _INT_KEYS:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{source} [{key}]: must be a positive whole number, not {value!r}")
         elif not isinstance(value, str):

@@ -106,6 +106,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
             search.stage_search_files(site.model, output, caches)
         with clock.stage("commit"):
             render.stage_site_files(site, output, report)
+            render.stage_derived_files(site, output)
             written = output.commit()
     except BaseException:
         output.abort()

@@ -3,7 +3,8 @@
 `prepare_site` builds the site model, the template environment and the list of pages;
 `render_pages` renders the pages whose fingerprint changed since the last build (see
 fingerprints.py) into the staged output, carrying the others over; `stage_site_files` adds the
-theme's static files, robots.txt, the feed and the sitemap. The pipeline commits the output.
+theme's static files, robots.txt, the feeds and the sitemap; `stage_derived_files`, called last,
+the offline zip, service worker and precompressed twins (publish.py). The pipeline commits.
 """
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from ..lang.slugs import SLUG_MEMO
 from ..output import StagedOutput
 from ..parallel import fork_map
 from ..report import RenderReport
-from .feeds import atom_feed, robots_txt, sitemap
+from .feeds import atom_feed, feed_fingerprint, page_lastmod, robots_txt, site_feeds, sitemap
 from .fingerprints import Fingerprints, global_digest
 from .pages import SEARCH_PAGE, Page, plan_pages, render_page
+from .publish import stage_publish_files
 from .site import PINYIN_MEMO, SiteModel, build_model
 from .theme import has_template, make_environment, static_files, theme_chain
 
@@ -77,11 +79,27 @@ def stage_site_files(site: Site, output: StagedOutput, report: RenderReport) -> 
         output.put(f"{ASSETS_DIR}/{rel}", path.read_bytes())
     output.put("robots.txt", robots_txt(site.model))
     if site.config.absolute_root:
-        output.put("feed.xml", atom_feed(site.model))
-        output.put("sitemap.xml", sitemap(site.model, [p.url for p in site.pages if p.url not in NOT_IN_SITEMAP]))
+        stage_feeds(site, output)
+        output.put("sitemap.xml", sitemap(site.model, [(p.url, page_lastmod(p, site.model)) for p in site.pages
+                                                       if p.url not in NOT_IN_SITEMAP]))
     else:
         report.notices.append("no base URL (--base-url or base_url in site.yml): "
                               "Atom feed and sitemap.xml skipped")
+
+
+def stage_feeds(site: Site, output: StagedOutput) -> None:
+    """The site's Atom feed and one per unit and tag; a feed whose articles did not change is kept."""
+    for feed in site_feeds(site.model):
+        fingerprint = feed_fingerprint(feed, site.fingerprints.card, site.fingerprints.global_key)
+        if output.reusable(feed.path, fingerprint):
+            output.keep(feed.path)
+        else:
+            output.put(feed.path, atom_feed(site.model, feed), fingerprint)
+
+
+def stage_derived_files(site: Site, output: StagedOutput) -> None:
+    """Last before the commit: the offline zip, the service worker and (precompress) .gz/.br."""
+    stage_publish_files(output, precompress=site.config.precompress)
 
 
 def save_memos(caches: Caches) -> None:

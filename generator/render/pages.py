@@ -11,10 +11,20 @@ from typing import Any
 from jinja2 import Environment
 
 from .markup import json_for_script, render_body
-from .site import ArticleView, SiteModel
+from .site import ArticleView, SiteModel, published_date
 from .urls import page_url, relative_url, root_prefix
 
 SEARCH_PAGE = "search.html"
+NOT_FOUND_PAGE = "404.html"
+
+# Every page's policy, in a <meta http-equiv>: scripts, styles, images and data only from the
+# site itself, nothing inline (JSON-LD is data, not a script, and stays), no plugins, no <base>.
+# (frame-ancestors and report-uri are ignored in a <meta>; a host may add them as headers.)
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+                           "object-src 'none'; base-uri 'none'; form-action 'self'")
+# Without a base URL the 404 page looks for the site root this many folders up (see 404.html).
+NOT_FOUND_PROBE_DEPTH = 6
 
 
 PAGER_WINDOW = 2  # older pages linked on each side of the current one
@@ -138,8 +148,9 @@ def plan_pages(model: SiteModel, *, include_search: bool) -> list[Page]:
 def render_page(env: Environment, page: Page, model: SiteModel) -> bytes:
     config = model.config
     # The 404 page is served for URLs at any depth, so with a known base URL its links are absolute.
-    absolute = config.absolute_root if page.url == "404.html" else None
+    absolute = config.absolute_root if page.url == NOT_FOUND_PAGE else None
     root = absolute or root_prefix(page.url)
+    probes = ["../" * up for up in range(NOT_FOUND_PROBE_DEPTH + 1)] if page.url == NOT_FOUND_PAGE and not absolute else []
 
     def href(target: str) -> str:
         return absolute + target if absolute else relative_url(page.url, target)
@@ -150,13 +161,39 @@ def render_page(env: Environment, page: Page, model: SiteModel) -> bytes:
         context["body"] = render_body(article.article.body)
         context["json_ld"] = json_for_script(article_json_ld(article, model))
     html = env.get_template(page.template).render(
-        site=config, model=model, page=page, root=root, href=href,
+        site=config, model=model, page=page, root=root, href=href, csp=CONTENT_SECURITY_POLICY,
+        share=share_meta(page, model), root_probes=probes,
         feed_available=bool(config.absolute_root), **context)
     return html.encode("utf-8")
 
 
 def absolute_url(model: SiteModel, url: str) -> str | None:
     return model.config.absolute_root + url if model.config.absolute_root else None
+
+
+def article_image(article: ArticleView, model: SiteModel) -> str | None:
+    """Absolute URL of the article's first image (front matter `images: [{file, caption}]`),
+    published beside the article's page; None when it has none or there is no base URL."""
+    images = getattr(article.article, "images", None) or []
+    first = images[0] if images else None
+    name = first.get("file") if isinstance(first, dict) else getattr(first, "file", None)
+    if not name or not model.config.absolute_root:
+        return None
+    folder = article.url.rsplit("/", 1)[0]
+    return model.config.absolute_root + folder + "/" + str(name).lstrip("/")
+
+
+def share_meta(page: Page, model: SiteModel) -> dict | None:
+    """Canonical link and OpenGraph / card data of a page; None without a base URL (they need
+    absolute URLs) and for the 404 page, which has no address of its own."""
+    url = absolute_url(model, page.url)
+    if url is None or page.url == NOT_FOUND_PAGE:
+        return None
+    article = page.context.get("article")
+    if article is None:
+        return {"url": url, "type": "website", "title": None, "image": None, "published": None}
+    return {"url": url, "type": "article", "title": article.title, "image": article_image(article, model),
+            "published": published_date(article)}
 
 
 def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
@@ -179,10 +216,12 @@ def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
         "isPartOf": part_of,
         "inLanguage": "zh-CN",
     }
-    if article.date:
-        data["datePublished"] = article.date
+    if published_date(article):
+        data["datePublished"] = published_date(article)
     if article.tags:
         data["keywords"] = [t.name for t in article.tags]
+    if article_image(article, model):
+        data["image"] = article_image(article, model)
     if absolute_url(model, article.url):
         data["url"] = absolute_url(model, article.url)
         part_of["url"] = absolute_url(model, issue.url)
