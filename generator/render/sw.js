@@ -2,7 +2,8 @@
 // Pages the reader opened and the search data stay readable offline: every request is tried on
 // the network first (so a new issue shows at once) and its answer kept; offline, the kept copy
 // is served. VERSION changes with every build that changed a file: the new worker fetches the
-// shell again, refreshes the pages the reader had kept, and drops the previous build's cache.
+// shell and search data of the new build and drops the previous build's cache, so no stale file
+// is served; pages are kept again as the reader opens them.
 "use strict";
 
 var PREFIX = "archive-";
@@ -15,34 +16,12 @@ self.addEventListener("install", function (event) {
   }).then(function () { return self.skipWaiting(); }));
 });
 
-// The pages a reader kept under the previous version, fetched again for this one (the old copy
-// stays only when the network fails), so that no stale page outlives a new build.
-function carryOver(oldName, cache) {
-  return caches.open(oldName).then(function (old) {
-    return old.keys().then(function (requests) {
-      return Promise.all(requests.map(function (request) {
-        return cache.match(request).then(function (have) {
-          if (have) { return null; }
-          return fetch(request.url, {cache: "no-cache"}).then(function (response) {
-            if (response.ok) { return cache.put(request, response); }
-            return null;  // gone from the site: not kept
-          }, function () {
-            return old.match(request).then(function (stale) { return stale && cache.put(request, stale); });
-          });
-        });
-      }));
-    });
-  });
-}
-
 self.addEventListener("activate", function (event) {
+  // The previous build's files go: nothing stale is served once a new version is installed.
   event.waitUntil(caches.keys().then(function (names) {
-    var old = names.filter(function (name) { return name.indexOf(PREFIX) === 0 && name !== CACHE; });
-    return caches.open(CACHE).then(function (cache) {
-      return Promise.all(old.map(function (name) { return carryOver(name, cache).catch(function () {}); }));
-    }).then(function () {
-      return Promise.all(old.map(function (name) { return caches.delete(name); }));
-    });
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf(PREFIX) === 0 && name !== CACHE;
+    }).map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.clients.claim(); }));
 });
 
