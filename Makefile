@@ -3,12 +3,12 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test setup rsync browser bench clean
+.PHONY: site test setup rsync nginx browser bench clean
 
 site: setup
 	$(PYTHON) build.py
 
-test: setup browser
+test: setup browser nginx
 	$(PYTHON) -m pytest
 
 setup: $(VENV)/.installed node_modules/.installed rsync
@@ -28,6 +28,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# The nginx recipe of docs/publishing.md is tried for real by tests/test_publish.py.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null; \
+	fi
 
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser of its own);
 # CJK fonts make Chinese text render in screenshots.

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -457,3 +458,64 @@ def test_server_snippets_cache_fingerprinted_files_and_serve_gz():
     assert "gzip_static on;" in nginx and "error_page 404" in nginx and "immutable" in nginx
     assert "precompressed br gzip" in caddy and "handle_errors" in caddy and "immutable" in caddy
     assert nginx.count("{") == nginx.count("}") and caddy.count("{") == caddy.count("}")
+
+
+# --- the nginx recipe, run for real ---------------------------------------------------------------
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is installed by `make setup` (Debian's nginx-light)")
+def test_the_nginx_snippet_serves_precompressed_files_cache_headers_and_the_404(tmp_path):
+    import socket
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    content = tmp_path / "content"
+    write_sample_content(content)
+    public = tmp_path / "public"
+    build_site(content, public, SiteConfig(page_size=3, precompress=True, base_url=f"http://127.0.0.1:{port}/"))
+    server = (PROJECT_ROOT / "docs" / "nginx.conf").read_text(encoding="utf-8")
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("/var/www/archive", str(public))
+    (tmp_path / "nginx.conf").write_text(
+        # Run as root (as here), nginx's workers would be another user, locked out of pytest's tmp folders.
+        ("user root;\n" if os.geteuid() == 0 else "") + "daemon off;\npid nginx.pid;\nerror_log error.log;\nevents {}\nhttp {\n"
+        "  include /etc/nginx/mime.types;\n  access_log off;\n"
+        "  client_body_temp_path tmp;\n  proxy_temp_path tmp;\n  fastcgi_temp_path tmp;\n"
+        "  uwsgi_temp_path tmp;\n  scgi_temp_path tmp;\n" + server + "}\n", encoding="utf-8")
+    (tmp_path / "tmp").mkdir()
+    process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        def get(path: str, **headers):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    return response.status, response.headers, response.read()
+            except urllib.error.HTTPError as error:
+                return error.code, error.headers, error.read()
+
+        for _ in range(100):
+            try:
+                get("/index.html")
+                break
+            except OSError:
+                assert process.poll() is None, process.stdout.read().decode()
+                time.sleep(0.05)
+        status, headers, body = get("/index.html", **{"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip"
+        assert body == (public / "index.html.gz").read_bytes()  # the precompressed file, as it is
+        assert headers["Cache-Control"] == "no-cache"
+        status, headers, body = get("/issues/gone/deeper/page.html")
+        assert status == 404 and body == (public / "404.html").read_bytes()
+        assert f'href="http://127.0.0.1:{port}/index.html"' in body.decode("utf-8")
+        status, headers, _ = get("/offline.zip")
+        assert status == 200 and headers["Content-Disposition"] == "attachment"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
