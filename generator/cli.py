@@ -39,7 +39,7 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", default=argparse.SUPPRESS,
                         help="theme folder under themes/ (templates it lacks come from themes/default)")
     parser.add_argument("--base-url", dest="base_url", default=argparse.SUPPRESS,
-                        help="absolute URL the site is published at; enables feed.xml and sitemap.xml")
+                        help="absolute URL the site is published at; adds feeds, sitemap.xml, canonical and OpenGraph tags")
     parser.add_argument("--precompress", action="store_true", default=argparse.SUPPRESS,
                         help="also write .gz (and .br) beside text files, for servers that send them as they are")
     parser.add_argument("--full", action="store_true", default=argparse.SUPPRESS,
