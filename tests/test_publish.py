@@ -23,7 +23,7 @@ from generator.deploy import DeployError, deploy, is_remote, parse_itemized, Dep
 from generator.enrich.units import UnitRegistry
 from generator.pipeline import build_site
 from generator.render.feeds import atom_timestamp
-from generator.render.publish import OFFLINE_ZIP, ZIP_FOLDER, ZIP_TIME
+from generator.render.publish import OFFLINE_ZIP, ZIP_FOLDER, ZIP_TIME, offline_zip
 from generator.render.site import build_model
 from tests.fixtures_site import write_sample_content
 
@@ -371,6 +371,7 @@ def test_offline_zip_is_the_whole_site_deterministic_and_linked(tmp_path):
         expected = set(snapshot(first)) - {OFFLINE_ZIP, "sw.js"}
         assert inside == expected
         assert archive.read(f"{ZIP_FOLDER}/index.html") == (first / "index.html").read_bytes()
+        assert {i.external_attr >> 16 for i in infos} == {0o100644} and archive.testzip() is None
     assert '<a href="offline.zip" data-offline-download>下载离线版</a>' in (first / "index.html").read_text(encoding="utf-8")
 
 
@@ -388,8 +389,13 @@ def test_offline_zip_and_service_worker_rebuilt_only_when_the_site_changed(tmp_p
     version = re.search(r'var VERSION = "([0-9a-f]+)";', new_sw).group(1)
     assert version not in sw
     with zipfile.ZipFile(public / OFFLINE_ZIP) as archive:
+        assert archive.testzip() is None  # every member's CRC checks out
         changed = [n for n in archive.namelist() if n.endswith(".html") and "已更正" in archive.read(n).decode("utf-8")]
         assert changed
+    # Made from the previous zip's members where files did not change, yet the same bytes as a
+    # zip made afresh from the whole site.
+    files = {rel: (public / rel).read_bytes() for rel in snapshot(public) if rel not in (OFFLINE_ZIP, "sw.js")}
+    assert (public / OFFLINE_ZIP).read_bytes() == offline_zip(files)
 
 
 def test_service_worker_precaches_files_that_exist(built_site):
@@ -519,3 +525,29 @@ def test_the_nginx_snippet_serves_precompressed_files_cache_headers_and_the_404(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_rebuild_compresses_only_the_changed_files_into_the_zip(tmp_path, monkeypatch):
+    import subprocess
+
+    from generator.render import publish
+
+    from generator.caches import Caches
+
+    content = tmp_path / "content"
+    write_sample_content(content)
+    public, config, caches = tmp_path / "public", SiteConfig(page_size=3), Caches(tmp_path / "cache")
+    build_site(content, public, config, caches=caches)
+    before = snapshot(public)
+    compressed: list[str] = []
+    original = publish.ZipEntry.of.__func__
+    monkeypatch.setattr(publish.ZipEntry, "of", classmethod(lambda cls, name, data: (
+        compressed.append(name), original(cls, name, data))[1]))
+    _change_an_article(content)
+    build_site(content, public, config, caches=Caches(tmp_path / "cache"))
+    after = snapshot(public)
+    changed = {rel for rel in after if before.get(rel) != after[rel]} - {OFFLINE_ZIP, "sw.js"}
+    assert sorted(compressed) == sorted([f"{ZIP_FOLDER}/README.txt"] + [f"{ZIP_FOLDER}/{rel}" for rel in changed])
+    assert len(compressed) < len(after) / 4
+    if shutil.which("unzip"):
+        assert subprocess.run(["unzip", "-tq", str(public / OFFLINE_ZIP)], capture_output=True).returncode == 0

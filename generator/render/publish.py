@@ -18,7 +18,10 @@ import gzip
 import hashlib
 import io
 import posixpath
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..output import StagedOutput
@@ -71,25 +74,93 @@ def stage_offline_zip(output: StagedOutput, version: str) -> None:
         output.keep(OFFLINE_ZIP)
         return
     files = [rel for rel in output.site_files() if not is_derived(rel)]
-    output.put(OFFLINE_ZIP, offline_zip({rel: output.read(rel) for rel in files}), fingerprint)
-
-
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3  # Unix, whatever machine builds it
-    info.external_attr = (0o644 & 0xFFFF) << 16
-    return info
+    # Entries of files unchanged since the previous build are copied, still compressed, from the
+    # previous zip (which was made from exactly the previous build's files): a new issue costs
+    # compressing its own few dozen files, not the whole archive again.
+    previous = _previous_entries(output)
+    unchanged = {rel for rel in files if rel in previous and rel in output.previous
+                 and output.previous[rel].digest == output.records[rel].digest}
+    entries = [ZipEntry.of(f"{ZIP_FOLDER}/README.txt", README.encode("utf-8"))]
+    for rel in files:
+        entries.append(previous[rel] if rel in unchanged else ZipEntry.of(f"{ZIP_FOLDER}/{rel}", output.read(rel)))
+    output.put(OFFLINE_ZIP, zip_bytes(entries), fingerprint)
 
 
 def offline_zip(files: dict[str, bytes]) -> bytes:
     """A deterministic zip of `files` under one folder: the same files give the same bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(_zip_info(f"{ZIP_FOLDER}/README.txt"), README.encode("utf-8"), compresslevel=6)
-        for rel in sorted(files):
-            archive.writestr(_zip_info(f"{ZIP_FOLDER}/{rel}"), files[rel], compresslevel=6)
-    return buffer.getvalue()
+    entries = [ZipEntry.of(f"{ZIP_FOLDER}/README.txt", README.encode("utf-8"))]
+    entries += [ZipEntry.of(f"{ZIP_FOLDER}/{rel}", files[rel]) for rel in sorted(files)]
+    return zip_bytes(entries)
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    """One member of the zip, already compressed (raw deflate), with what its headers need."""
+
+    name: str
+    crc: int
+    size: int
+    compressed: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> "ZipEntry":
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return cls(name, zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
+
+
+_DOS_DATE = ((ZIP_TIME[0] - 1980) << 9) | (ZIP_TIME[1] << 5) | ZIP_TIME[2]
+_DOS_TIME = (ZIP_TIME[3] << 11) | (ZIP_TIME[4] << 5) | (ZIP_TIME[5] // 2)
+_ZIP_LIMIT = 0xFFFF  # entries (and 4 GiB of bytes) a zip without zip64 records holds
+
+
+def zip_bytes(entries: list[ZipEntry]) -> bytes:
+    """The zip file of `entries` in their order: fixed time, Unix permissions 0644, UTF-8 names,
+    deflate; written here (not with zipfile) so that members of the previous zip can be reused
+    compressed as they are. Readable by zipfile, unzip and every archive tool."""
+    if len(entries) >= _ZIP_LIMIT:
+        raise ValueError(f"offline.zip: {len(entries)} files is more than a zip without zip64 holds")
+    out = io.BytesIO()
+    central = io.BytesIO()
+    for entry in entries:
+        name = entry.name.encode("utf-8")
+        flags = 0 if entry.name.isascii() else 0x0800  # 0x0800: the name is UTF-8
+        offset = out.tell()
+        common = struct.pack("<HHHHHIII", 20, flags, 8, _DOS_TIME, _DOS_DATE, entry.crc,
+                             len(entry.compressed), entry.size)
+        out.write(struct.pack("<I", 0x04034B50) + common + struct.pack("<HH", len(name), 0) + name)
+        out.write(entry.compressed)
+        central.write(struct.pack("<IH", 0x02014B50, (3 << 8) | 20) + common
+                      + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0o100644 << 16, offset) + name)
+    directory = central.getvalue()
+    start = out.tell()
+    if start + len(directory) >= 0xFFFFFFFF:
+        raise ValueError("offline.zip: more than 4 GiB, more than a zip without zip64 holds")
+    out.write(directory)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), start, 0))
+    return out.getvalue()
+
+
+def _previous_entries(output: StagedOutput) -> dict[str, ZipEntry]:
+    """Members of the previous build's zip, by site path; empty when there is none to trust."""
+    path = output.output_dir / OFFLINE_ZIP
+    record = output.previous.get(OFFLINE_ZIP)
+    if record is None or not output.reusable(OFFLINE_ZIP, record.fingerprint or ""):
+        return {}  # no zip, or one somebody changed since the previous build wrote it
+    entries: dict[str, ZipEntry] = {}
+    prefix = ZIP_FOLDER + "/"
+    try:
+        with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
+            for info in archive.infolist():
+                if not info.filename.startswith(prefix) or info.compress_type != zipfile.ZIP_DEFLATED:
+                    continue
+                handle.seek(info.header_offset + 26)
+                name_length, extra_length = struct.unpack("<HH", handle.read(4))
+                handle.seek(info.header_offset + 30 + name_length + extra_length)
+                entries[info.filename[len(prefix):]] = ZipEntry(info.filename, info.CRC, info.file_size,
+                                                                handle.read(info.compress_size))
+    except (OSError, zipfile.BadZipFile, struct.error):
+        return {}
+    return entries
 
 
 # --- service worker -------------------------------------------------------------------------------
