@@ -106,7 +106,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
             search.stage_search_files(site.model, output, caches)
         with clock.stage("commit"):
             render.stage_site_files(site, output, report)
-            render.stage_derived_files(site, output)
+            render.stage_derived_files(site, output, report)
             written = output.commit()
     except BaseException:
         output.abort()

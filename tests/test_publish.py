@@ -551,3 +551,14 @@ def test_a_rebuild_compresses_only_the_changed_files_into_the_zip(tmp_path, monk
     assert len(compressed) < len(after) / 4
     if shutil.which("unzip"):
         assert subprocess.run(["unzip", "-tq", str(public / OFFLINE_ZIP)], capture_output=True).returncode == 0
+
+
+def test_a_site_too_large_for_a_plain_zip_is_said_in_the_summary(tmp_path, monkeypatch):
+    from generator.render import publish
+
+    monkeypatch.setattr(publish, "_ZIP_LIMIT", 10)
+    content = tmp_path / "content"
+    write_sample_content(content)
+    report = build_site(content, tmp_path / "public", SiteConfig(page_size=3))
+    assert any(n.startswith("offline.zip skipped:") and "zip64" in n for n in report.notices)
+    assert not (tmp_path / "public" / OFFLINE_ZIP).exists() and (tmp_path / "public" / "index.html").exists()

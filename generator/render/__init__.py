@@ -97,9 +97,11 @@ def stage_feeds(site: Site, output: StagedOutput) -> None:
             output.put(feed.path, atom_feed(site.model, feed), fingerprint)
 
 
-def stage_derived_files(site: Site, output: StagedOutput) -> None:
+def stage_derived_files(site: Site, output: StagedOutput, report: RenderReport | None = None) -> None:
     """Last before the commit: the offline zip, the service worker and (precompress) .gz/.br."""
-    stage_publish_files(output, precompress=site.config.precompress)
+    notices = stage_publish_files(output, precompress=site.config.precompress)
+    if report is not None:
+        report.notices.extend(notices)
 
 
 def save_memos(caches: Caches) -> None:

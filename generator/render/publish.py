@@ -56,14 +56,24 @@ def site_digest(output: StagedOutput) -> str:
     return digest.hexdigest()
 
 
-def stage_publish_files(output: StagedOutput, *, offline: bool = True, precompress: bool = False) -> None:
-    """Called last before the commit, when every page, asset and search file is staged."""
+def stage_publish_files(output: StagedOutput, *, offline: bool = True, precompress: bool = False) -> list[str]:
+    """Called last before the commit, when every page, asset and search file is staged.
+    Returns notices for the build summary (what could not be made, and why)."""
+    notices = []
     version = site_digest(output)
     output.put(SERVICE_WORKER, service_worker(output, version[:16]))
     if offline:
-        stage_offline_zip(output, version)
+        try:
+            stage_offline_zip(output, version)
+        except ZipTooLarge as exc:
+            notices.append(f"{OFFLINE_ZIP} skipped: {exc}")
     if precompress:
         stage_precompressed(output)
+    return notices
+
+
+class ZipTooLarge(ValueError):
+    """More files or bytes than a zip without zip64 records holds."""
 
 
 # --- offline copy --------------------------------------------------------------------------------
@@ -118,7 +128,7 @@ def zip_bytes(entries: list[ZipEntry]) -> bytes:
     deflate; written here (not with zipfile) so that members of the previous zip can be reused
     compressed as they are. Readable by zipfile, unzip and every archive tool."""
     if len(entries) >= _ZIP_LIMIT:
-        raise ValueError(f"offline.zip: {len(entries)} files is more than a zip without zip64 holds")
+        raise ZipTooLarge(f"{len(entries)} files, more than a zip without zip64 records holds")
     out = io.BytesIO()
     central = io.BytesIO()
     for entry in entries:
@@ -134,7 +144,7 @@ def zip_bytes(entries: list[ZipEntry]) -> bytes:
     directory = central.getvalue()
     start = out.tell()
     if start + len(directory) >= 0xFFFFFFFF:
-        raise ValueError("offline.zip: more than 4 GiB, more than a zip without zip64 holds")
+        raise ZipTooLarge("more than 4 GiB, more than a zip without zip64 records holds")
     out.write(directory)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), start, 0))
     return out.getvalue()
