@@ -3,15 +3,22 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test setup browser bench bench-peers clean
+.PHONY: site test setup rsync nginx browser bench bench-peers clean
 
 site: setup
 	$(PYTHON) build.py
 
-test: setup browser
+test: setup browser nginx
 	$(PYTHON) -m pytest
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed rsync
+
+# `build.py deploy` runs the real rsync (Debian's package).
+rsync:
+	@if ! command -v rsync >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq rsync >/dev/null; \
+	fi
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -21,6 +28,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# The nginx recipe of docs/publishing.md is tried for real by tests/test_publish.py.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null; \
+	fi
 
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser of its own);
 # CJK fonts make Chinese text render in screenshots.

@@ -43,7 +43,9 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", default=argparse.SUPPRESS,
                         help="theme folder under themes/ (templates it lacks come from themes/default)")
     parser.add_argument("--base-url", dest="base_url", default=argparse.SUPPRESS,
-                        help="absolute URL the site is published at; enables feed.xml and sitemap.xml")
+                        help="absolute URL the site is published at; adds feeds, sitemap.xml, canonical and OpenGraph tags")
+    parser.add_argument("--precompress", action="store_true", default=argparse.SUPPRESS,
+                        help="also write .gz (and .br) beside text files, for servers that send them as they are")
     parser.add_argument("--full", action="store_true", default=argparse.SUPPRESS,
                         help="render every page, even those whose inputs did not change")
     parser.add_argument("--drafts", dest="drafts", action="store_true", default=argparse.SUPPRESS,
@@ -106,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
         decide = sub.add_parser(name, help=text)
         _add_path_options(decide, defaults=False)
         decide.add_argument("files", nargs="+", metavar="FILE", help="content file (or its .new)")
+    deploy = sub.add_parser("deploy", help="publish the built site (public/) to the deploy target in site.yml, with rsync")
+    _add_path_options(deploy, defaults=False)
+    deploy.add_argument("--config", type=Path, default=argparse.SUPPRESS,
+                        help="site config file (default: site.yml at the project root, if present)")
+    deploy.add_argument("--target", default=None,
+                        help="rsync target instead of site.yml's deploy target: user@host:/path/ or a folder")
+    deploy.add_argument("--dry-run", dest="dry_run", action="store_true",
+                        help="list what would be sent and deleted; change nothing")
     return parser
 
 
@@ -119,7 +129,8 @@ def _paths(args) -> BuildPaths:
 def _config(args):
     return load_config(getattr(args, "config", None), project_root=PROJECT_ROOT).with_overrides(
         theme=getattr(args, "theme", None), base_url=getattr(args, "base_url", None),
-        show_drafts=getattr(args, "drafts", None))
+        show_drafts=getattr(args, "drafts", None),
+        precompress=getattr(args, "precompress", None))
 
 
 def build_once(args, out: TextIO | None = None, restore: set[str] | None = None) -> int:
@@ -168,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command in ("accept", "reject"):
         return getattr(review, args.command)(args.content, args.files)
+    if args.command == "deploy":
+        return _deploy(args)
     return build_once(args)
 
 
@@ -227,3 +240,19 @@ def _serve(args) -> int:
     watch = [args.seeds, args.content, PROJECT_ROOT / "themes", config or PROJECT_ROOT / "site.yml",
              (Path(config).parent if config else PROJECT_ROOT) / "data"]
     return serve_from_args(args, args.output, [Path(p) for p in watch], rebuild)
+
+
+def _deploy(args, out: TextIO | None = None) -> int:
+    """`build.py deploy`: 0 published, 2 nothing published (refused or rsync failed)."""
+    from .deploy import DeployError, deploy
+
+    out = out or sys.stdout
+    try:
+        config = load_config(getattr(args, "config", None), project_root=PROJECT_ROOT)
+        result = deploy(args.output, config.deploy, target=args.target, dry_run=args.dry_run)
+    except (ConfigError, DeployError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for line in result.summary_lines():
+        print(line, file=out)
+    return 0

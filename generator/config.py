@@ -14,6 +14,58 @@ class ConfigError(Exception):
     """A config file that cannot be used, naming the file and the key."""
 
 
+# Files a static host keeps beside the site that a deploy never deletes or replaces (GitHub
+# Pages' custom domain and Jekyll switch, a repository's own history).
+HOST_KEPT_FILES = (".git", "CNAME", ".nojekyll")
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    """`deploy:` in site.yml: where `build.py deploy` publishes the output folder.
+
+    `target` is what rsync takes: `user@host:/var/www/archive/` (over SSH) or a local folder.
+    `keep` lists more host files or folders (rsync patterns) that are never deleted; `ssh` is the
+    remote shell command (`ssh -p 2222`); `checksum` compares files by content instead of size and
+    modification time (slower; for a host that does not keep times)."""
+
+    target: str | None = None
+    keep: tuple[str, ...] = ()
+    ssh: str | None = None
+    checksum: bool = False
+
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        return HOST_KEPT_FILES + self.keep
+
+
+def parse_deploy(data: object, where: str) -> DeployConfig:
+    """The `deploy:` mapping, checked key by key (kept here, self-contained, until the schema module)."""
+    if isinstance(data, str):  # `deploy: user@host:/srv/www/` is the common case
+        data = {"target": data}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: must be a target (user@host:/path/ or a folder) or a mapping "
+                          f"with target, keep, ssh, checksum; not {data!r}")
+    allowed = ("target", "keep", "ssh", "checksum")
+    unknown = sorted(set(map(str, data)) - set(allowed))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+    target, keep, ssh, checksum = (data.get(key) for key in allowed)
+    for key, value in (("target", target), ("ssh", ssh)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{where} [{key}]: must be non-empty text, not {value!r}")
+    if target is not None and (target.startswith("-") or "\n" in target):
+        raise ConfigError(f"{where} [target]: not a usable rsync target: {target!r}")
+    if keep is None:
+        keep = []
+    if isinstance(keep, str):
+        keep = [keep]
+    if not isinstance(keep, list) or not all(isinstance(k, str) and k.strip() and "\n" not in k for k in keep):
+        raise ConfigError(f"{where} [keep]: must be a list of file or folder names (rsync patterns), not {keep!r}")
+    if checksum is not None and not isinstance(checksum, bool):
+        raise ConfigError(f"{where} [checksum]: must be true or false, not {checksum!r}")
+    return DeployConfig(target=target, keep=tuple(keep), ssh=ssh, checksum=bool(checksum))
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str = "济宁公安"
@@ -32,6 +84,9 @@ class SiteConfig:
     keep: tuple[str, ...] = (".git", "CNAME", ".nojekyll")
     # Not a site.yml key: `build.py --drafts` / `serve --drafts` shows articles marked `draft: true`.
     show_drafts: bool = False
+    # Write `.gz` (and `.br`) beside every text file, for servers that send precompressed files.
+    precompress: bool = False
+    deploy: DeployConfig = DeployConfig()
 
     def with_overrides(self, **values) -> "SiteConfig":
         """A copy with every non-None value replaced (command-line options win over the file)."""
@@ -79,6 +134,8 @@ def _from_document(document) -> SiteConfig:
         raise ConfigError(f"{schema.where(document.path, lines.get('keep'), 'keep')}: must be paths inside the "
                           f"output folder, not {outside[0]!r}")
     values["keep"] = tuple(dict.fromkeys(SiteConfig.keep + tuple(path.strip("/") for path in keep)))
+    if values.get("deploy") is not None:
+        values["deploy"] = parse_deploy(values["deploy"], schema.where(document.path, lines.get("deploy"), "deploy"))
     return SiteConfig(**{k: v for k, v in values.items() if k in known and v is not None})
 
 

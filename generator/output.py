@@ -287,6 +287,15 @@ class StagedOutput:
         self.records[rel] = OutputRecord(fingerprint, digest, size, mtime_ns, dependencies)
         self.report.written.append(rel)
 
+    def site_files(self) -> list[str]:
+        """Every file the committed site will hold, so far (put or kept), sorted."""
+        return sorted(self.records)
+
+    def read(self, rel: str) -> bytes:
+        """The bytes a file of the site will have after the commit (staged, or the unchanged one)."""
+        staged = os.path.join(str(self.staging), _checked(rel))
+        return _read(staged if os.path.exists(staged) else self._old(rel))
+
     def commit(self) -> WriteReport:
         self.report.removed = sorted(self._stale_files())
         changes = len(self.report.written) + len(self.report.removed)

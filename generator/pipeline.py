@@ -164,6 +164,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
             # The marker says this folder is ours to clean, and how big the site was (the next
             # build refuses to shrink it by accident).
             output.put(SITE_MARKER, marker_bytes(len(content.articles), len(content.issues)))
+            render.stage_derived_files(site, output, report)
             written = output.commit()
     except BaseException:
         output.abort()

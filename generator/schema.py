@@ -57,6 +57,8 @@ class Field:
             return "list of {" + ", ".join(item.name for item in self.items) + "}"
         if self.type == "lines":
             return "[int, int]"
+        if self.type == "mapping":
+            return "mapping or text"
         return self.type
 
     @property
@@ -299,10 +301,10 @@ class _Reader:
             return self.date(node)
         if kind == "list[text]":
             return [self.text(item) for item in self.sequence(node, "(e.g. [a, b])")]
-        if kind == "mapping":  # plain data (numbers as written in digits are numbers); the reader checks it
-            if not isinstance(node, yaml.MappingNode):
+        if kind == "mapping":  # plain data (digits are numbers), or one text; the key's reader checks it
+            if not isinstance(node, (yaml.MappingNode, yaml.ScalarNode)):
                 self.fail(f"must be a mapping, not {short(_shown(node))}")
-            return _plain(node)
+            return _plain(node) if isinstance(node, yaml.MappingNode) else self.text(node)
         if kind == "lines":
             items = node.value if isinstance(node, yaml.SequenceNode) else None
             if items is None or len(items) not in (0, 2) or not all(
@@ -468,6 +470,9 @@ SITE = Schema("Site config site.yml", (
     Field("page_size", "int", "articles per page of a unit, tag, person or year list", default=20, minimum=1),
     Field("feed_size", "int", "articles in the Atom feed", default=20, minimum=1),
     Field("related_count", "int", "related articles shown under an article", default=5, minimum=1),
+    Field("precompress", "bool", "also write `.gz` (and `.br`) beside every text file", default=False),
+    Field("deploy", "mapping", "where `build.py deploy` publishes: `{target: user@host:/path/ or a folder, "
+                               "keep: [...]}` (docs/publishing.md)"),
     Field("keep", "list[text]", "paths in the output folder a build never removes (`.git`, `CNAME` and "
                                 "`.nojekyll` always are)", default=[]),
 ))

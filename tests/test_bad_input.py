@@ -146,7 +146,7 @@ class PageScan(HTMLParser):
         return "".join(self.text)
 
 
-ALLOWED_SCRIPTS = {"assets/js/lunr.min.js", "assets/js/search.js"}
+ALLOWED_SCRIPTS = {"assets/js/lunr.min.js", "assets/js/search.js", "assets/js/offline.js", "assets/js/notfound.js"}
 
 
 def assert_nothing_injected(public: Path) -> int:

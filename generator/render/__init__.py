@@ -4,7 +4,8 @@
 `render_pages` renders the pages whose fingerprint changed since the last build (what a page
 depends on is recorded while it renders: deps.py, fingerprints.py) into the staged output,
 carrying the others over; `stage_site_files` adds the
-theme's static files, robots.txt, the feed and the sitemap. The pipeline commits the output.
+theme's static files, robots.txt, the feeds and the sitemap; `stage_derived_files`, called last,
+the offline zip, service worker and precompressed twins (publish.py). The pipeline commits.
 """
 from __future__ import annotations
 
@@ -24,12 +25,13 @@ from ..lang.slugs import SLUG_MEMO
 from ..output import DEFAULT_KEEP, StagedOutput, is_kept, tidy
 from ..parallel import fork_map
 from ..report import RenderReport
-from .feeds import atom_feed, robots_txt, sitemap
 from .deps import recording, tracking
+from .feeds import atom_feed, page_lastmod, robots_txt, site_feeds, sitemap
 from .fingerprints import Fingerprints, global_digest
 from .issue_urls import IssueUrls
 from .pages import SEARCH_PAGE, Page, plan_pages, render_page
 from .photos import attach_images
+from .publish import stage_publish_files
 from .site import PINYIN_MEMO, SiteModel, build_model
 from .theme import has_template, make_environment, static_files, theme_chain
 
@@ -114,8 +116,9 @@ def stage_site_files(site: Site, output: StagedOutput, report: RenderReport) -> 
     report.errors.extend(site.image_problems or [])
     output.put("robots.txt", robots_txt(site.model))
     if site.config.absolute_root:
-        output.put("feed.xml", atom_feed(site.model))
-        output.put("sitemap.xml", sitemap(site.model, [p.url for p in site.pages if p.url not in NOT_IN_SITEMAP]))
+        stage_feeds(site, output)
+        output.put("sitemap.xml", sitemap(site.model, [(p.url, page_lastmod(p, site.model)) for p in site.pages
+                                                       if p.url not in NOT_IN_SITEMAP]))
     else:
         report.notices.append("no base URL (--base-url or base_url in site.yml): "
                               "Atom feed and sitemap.xml skipped")
@@ -157,6 +160,29 @@ def output_intact(output_dir: Path, records: dict, keep: tuple[str, ...] = DEFAU
                 return False
             found += 1
     return found == len(records)
+
+
+def stage_feeds(site: Site, output: StagedOutput) -> None:
+    """The site's Atom feed and one per unit and tag. Like a page, a feed records the views it
+    reads while it is written, and is carried over when none of them changed."""
+    fingerprints = site.fingerprints
+    with tracking():
+        for feed in site_feeds(site.model):
+            keys = output.previous_dependencies(feed.path)
+            if keys is not None and output.reusable(feed.path, fingerprints.of_value(feed, keys)):
+                output.keep(feed.path)
+                continue
+            with recording() as read:
+                data = atom_feed(site.model, feed)
+            keys = fingerprints.canonical(read)
+            output.put(feed.path, data, fingerprints.of_value(feed, keys), dependencies=keys)
+
+
+def stage_derived_files(site: Site, output: StagedOutput, report: RenderReport | None = None) -> None:
+    """Last before the commit: the offline zip, the service worker and (precompress) .gz/.br."""
+    notices = stage_publish_files(output, precompress=site.config.precompress)
+    if report is not None:
+        report.notices.extend(notices)
 
 
 def save_memos(caches: Caches) -> None:

@@ -49,6 +49,10 @@ class Fingerprints:
     def of(self, page, keys) -> str:
         return self.digests.fingerprint(page_identity(page, self.global_key), keys)
 
+    def of_value(self, value, keys) -> str:
+        """The fingerprint of a generated file that is no page (a feed): `value` is what it is."""
+        return self.digests.fingerprint(f"{self.global_key}\0{value_text(value)}", keys)
+
     def canonical(self, keys) -> tuple:
         """The keys as a sorted tuple of shared objects (the render state stores each key once)."""
         canonical = self._canonical

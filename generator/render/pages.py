@@ -12,10 +12,20 @@ from jinja2 import Environment
 
 from .markup import json_for_script, render_body
 from .calendar import build_calendars
-from .site import ArticleView, SiteModel
+from .site import ArticleView, SiteModel, published_date
 from .urls import page_url, relative_url, root_prefix
 
 SEARCH_PAGE = "search.html"
+NOT_FOUND_PAGE = "404.html"
+
+# Every page's policy, in a <meta http-equiv>: scripts, styles, images and data only from the
+# site itself, nothing inline (JSON-LD is data, not a script, and stays), no plugins, no <base>.
+# (frame-ancestors and report-uri are ignored in a <meta>; a host may add them as headers.)
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+                           "object-src 'none'; base-uri 'none'; form-action 'self'")
+# Without a base URL the 404 page looks for the site root this many folders up (see 404.html).
+NOT_FOUND_PROBE_DEPTH = 6
 
 
 PAGER_WINDOW = 2  # older pages linked on each side of the current one
@@ -141,8 +151,9 @@ def plan_pages(model: SiteModel, *, include_search: bool) -> list[Page]:
 def render_page(env: Environment, page: Page, model: SiteModel) -> bytes:
     config = model.config
     # The 404 page is served for URLs at any depth, so with a known base URL its links are absolute.
-    absolute = config.absolute_root if page.url == "404.html" else None
+    absolute = config.absolute_root if page.url == NOT_FOUND_PAGE else None
     root = absolute or root_prefix(page.url)
+    probes = ["../" * up for up in range(NOT_FOUND_PROBE_DEPTH + 1)] if page.url == NOT_FOUND_PAGE and not absolute else []
 
     def href(target: str) -> str:
         return absolute + target if absolute else relative_url(page.url, target)
@@ -154,13 +165,43 @@ def render_page(env: Environment, page: Page, model: SiteModel) -> bytes:
         context["body"] = render_body(article.photo.body if article.photo is not None else article.article.body)
         context["json_ld"] = json_for_script(article_json_ld(article, model))
     html = env.get_template(page.template).render(
-        site=config, model=model, page=page, root=root, href=href,
+        site=config, model=model, page=page, root=root, href=href, csp=CONTENT_SECURITY_POLICY,
+        share=share_meta(page, model), root_probes=probes,
         feed_available=bool(config.absolute_root), **context)
     return html.encode("utf-8")
 
 
 def absolute_url(model: SiteModel, url: str) -> str | None:
     return model.config.absolute_root + url if model.config.absolute_root else None
+
+
+def article_image(article: ArticleView, model: SiteModel) -> str | None:
+    """Absolute URL of the article's first image (front matter `images: [{file, caption}]`),
+    published beside the article's page; None when it has none or there is no base URL."""
+    if not model.config.absolute_root:
+        return None
+    if article.thumbnail is not None:  # the first picture, as the site publishes it (resized)
+        return absolute_url(model, article.thumbnail.src.url)
+    images = getattr(article.article, "images", None) or []
+    first = images[0] if images else None
+    name = first.get("file") if isinstance(first, dict) else getattr(first, "file", None)
+    if not name or not model.config.absolute_root:
+        return None
+    folder = article.url.rsplit("/", 1)[0]
+    return model.config.absolute_root + folder + "/" + str(name).lstrip("/")
+
+
+def share_meta(page: Page, model: SiteModel) -> dict | None:
+    """Canonical link and OpenGraph / card data of a page; None without a base URL (they need
+    absolute URLs) and for the 404 page, which has no address of its own."""
+    url = absolute_url(model, page.url)
+    if url is None or page.url == NOT_FOUND_PAGE:
+        return None
+    article = page.context.get("article")
+    if article is None:
+        return {"url": url, "type": "website", "title": None, "image": None, "published": None}
+    return {"url": url, "type": "article", "title": article.title, "image": article_image(article, model),
+            "published": published_date(article)}
 
 
 def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
@@ -186,15 +227,15 @@ def article_json_ld(article: ArticleView, model: SiteModel) -> dict:
     alternatives = [t for t in (article.pretitle, article.subtitle) if t]
     if alternatives:
         data["alternativeHeadline"] = " ".join(alternatives)
-    if article.thumbnail:
-        data["image"] = (absolute_url(model, article.thumbnail.src.url)
-                         or relative_url(article.url, article.thumbnail.src.url))
-    if article.date:
-        data["datePublished"] = article.date
+    if published_date(article):
+        data["datePublished"] = published_date(article)
     # Keywords are the article's own tags, also those too rare for a tag page of their own.
     keywords = [t.strip() for t in article.article.tags if t.strip()]
     if keywords:
         data["keywords"] = list(dict.fromkeys(keywords))
+    image = article_image(article, model)
+    if image:
+        data["image"] = image
     if absolute_url(model, article.url):
         data["url"] = absolute_url(model, article.url)
         part_of["url"] = absolute_url(model, issue.url)

@@ -412,6 +412,15 @@ def newest_first(article: ArticleView) -> tuple:
     return article.sort_key
 
 
+def published_date(article: ArticleView) -> str | None:
+    """The most precise date known for an article: its own front-matter date when it refines the
+    issue's (`2024-04-15` within issue `2024-04`), else the issue's (what lists show and sort by)."""
+    own, issue = article.article.date, article.issue.meta.date
+    if own and issue and own != issue and own.startswith(issue + "-"):
+        return own
+    return issue or own
+
+
 # --- building the model ------------------------------------------------------------------------
 
 def build_model(content: ContentSet, config: SiteConfig, registry=None, topics: TopicVocabulary | None = None,
