@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import DeployConfig
-from .output import SITE_MARKERS, journal_path, staging_dir
+from .output import SITE_MARKER, journal_path, staging_dir
+
+# What a complete build holds: the marker only a build of this project writes, and the home page.
+BUILT_SITE_FILES = (SITE_MARKER, "index.html")
 
 RSYNC = "rsync"
 
@@ -61,7 +64,7 @@ def check_built_site(output_dir: Path) -> None:
     """Refuse a folder that is not a complete build: sending it would delete the published site."""
     if not output_dir.is_dir():
         raise DeployError(f"{output_dir} does not exist: build the site first (python build.py)")
-    missing = [name for name in SITE_MARKERS if not (output_dir / name).is_file()]
+    missing = [name for name in BUILT_SITE_FILES if not (output_dir / name).is_file()]
     if missing:
         raise DeployError(f"{output_dir} is not a built site ({', '.join(missing)} missing): "
                           "build it first (python build.py), or point --output at the site")
@@ -83,7 +86,7 @@ def check_local_target(target: Path, output_dir: Path, config: DeployConfig) -> 
     if target.is_dir():
         kept = {name.strip("/") for name in config.excluded}
         others = [p.name for p in target.iterdir() if p.name not in kept]
-        if others and not any((target / marker).is_file() for marker in SITE_MARKERS):
+        if others and not (target / SITE_MARKER).is_file():
             raise DeployError(f"deploy target {target} holds files that are not a site "
                               f"(e.g. {sorted(others)[0]}); deploying would delete them. Empty it, "
                               "choose another folder, or list the files to keep under deploy: keep:")

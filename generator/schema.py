@@ -57,9 +57,7 @@ class Field:
             return "list of {" + ", ".join(item.name for item in self.items) + "}"
         if self.type == "lines":
             return "[int, int]"
-        if self.type == "mapping":
-            return "mapping or text"
-        return self.type
+        return self.type  # "mapping": a key that also takes one text says so in its doc
 
     @property
     def default_label(self) -> str:
@@ -471,8 +469,8 @@ SITE = Schema("Site config site.yml", (
     Field("feed_size", "int", "articles in the Atom feed", default=20, minimum=1),
     Field("related_count", "int", "related articles shown under an article", default=5, minimum=1),
     Field("precompress", "bool", "also write `.gz` (and `.br`) beside every text file", default=False),
-    Field("deploy", "mapping", "where `build.py deploy` publishes: `{target: user@host:/path/ or a folder, "
-                               "keep: [...]}` (docs/publishing.md)"),
+    Field("deploy", "mapping", "where `build.py deploy` publishes: the target alone (`user@host:/path/` or a "
+                               "folder) or `{target: …, keep: [...]}` (docs/publishing.md)"),
     Field("keep", "list[text]", "paths in the output folder a build never removes (`.git`, `CNAME` and "
                                 "`.nojekyll` always are)", default=[]),
 ))

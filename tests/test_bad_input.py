@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import itertools
 import json
 import os
 import random
@@ -301,18 +302,26 @@ def _runtime_seeds(seeds: Path, root: Path) -> None:
     with open(seeds / "big-10mb.txt", "wb") as big:  # ten megabytes of real-looking text
         chunk = (BASELINE + "\n").encode()
         big.write(chunk * (10_000_000 // len(chunk) + 1))
-    (seeds / "index.txt").write_text(BASELINE, encoding="utf-8")
-    (seeds / "UPPER-CASE.TXT").write_text(BASELINE, encoding="utf-8")
+    # Copies of the baseline under other names, each with its own number of trailing blank lines:
+    # a seed whose bytes equal another's is reported and not imported twice.
+    copies = itertools.count(1)
+
+    def copy() -> str:
+        return BASELINE + "\n" * next(copies)
+
+    (seeds / "第 1 期 name with spaces.txt").write_text(copy(), encoding="utf-8")
+    (seeds / "index.txt").write_text(copy(), encoding="utf-8")
+    (seeds / "UPPER-CASE.TXT").write_text(copy(), encoding="utf-8")
     # One issue id twice (names sort by code point: the upper-case name comes first and wins).
-    (seeds / "DUP-CASE.txt").write_text(BASELINE, encoding="utf-8")
-    (seeds / "dup-case.txt").write_text(BASELINE, encoding="utf-8")
-    (seeds / "..txt").write_text(BASELINE, encoding="utf-8")
-    (seeds / ".txt").write_text(BASELINE, encoding="utf-8")
+    (seeds / "DUP-CASE.txt").write_text(copy(), encoding="utf-8")
+    (seeds / "dup-case.txt").write_text(copy(), encoding="utf-8")
+    (seeds / "..txt").write_text(copy(), encoding="utf-8")
+    (seeds / ".txt").write_text(copy(), encoding="utf-8")
     (seeds / "._baseline.txt").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")  # AppleDouble
-    (seeds / "line\nbreak.txt").write_text(BASELINE, encoding="utf-8")
-    (seeds / " padded .txt").write_text(BASELINE, encoding="utf-8")
-    (seeds / "ends-with-dot..txt").write_text(BASELINE, encoding="utf-8")
-    (seeds / ("长" * 80 + ".txt")).write_text(BASELINE, encoding="utf-8")  # 240 bytes of name
+    (seeds / "line\nbreak.txt").write_text(copy(), encoding="utf-8")
+    (seeds / " padded .txt").write_text(copy(), encoding="utf-8")
+    (seeds / "ends-with-dot..txt").write_text(copy(), encoding="utf-8")
+    (seeds / ("长" * 80 + ".txt")).write_text(copy(), encoding="utf-8")  # 240 bytes of name
     (seeds / "folder.txt").mkdir()
     (seeds / "dangling-link.txt").symlink_to(root / "nowhere.txt")
     os.mkfifo(seeds / "fifo.txt")
@@ -320,7 +329,7 @@ def _runtime_seeds(seeds: Path, root: Path) -> None:
     (root / "outside").mkdir()
     (root / "content").mkdir()
     (root / "content" / "linked-issue").symlink_to(root / "outside", target_is_directory=True)
-    (seeds / "linked-issue.txt").write_text(BASELINE, encoding="utf-8")
+    (seeds / "linked-issue.txt").write_text(copy(), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

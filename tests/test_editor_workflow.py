@@ -57,18 +57,32 @@ def article(root: Path, name: str, title: str, order: int | str, extra: str = ""
     return path
 
 
+def article_page_paths(root: Path) -> list[Path]:
+    """Every article page: an issue's folder is `issues/2024/03-15/`, `issues/2024-03/1/` or
+    `issues/undated-<id>/` (generator/render/issue_urls.py); its pages are the files beside its
+    index.html."""
+    return sorted(p for p in (root / "public" / "issues").rglob("*.html") if p.name != "index.html")
+
+
 def pages(root: Path) -> dict[str, str]:
     """Article pages: file name -> HTML."""
-    return {p.name: p.read_text(encoding="utf-8") for p in (root / "public" / "issues").glob("*/*.html")
-            if p.name != "index.html"}
+    return {p.name: p.read_text(encoding="utf-8") for p in article_page_paths(root)}
+
+
+def issue_page_of(root: Path, beside: str) -> str:
+    """The issue page of the issue whose folder holds the article page `beside`."""
+    folders = [p.parent for p in article_page_paths(root) if p.name == beside]
+    assert len(folders) == 1, folders
+    return (folders[0] / "index.html").read_text(encoding="utf-8")
 
 
 def published_text(root: Path) -> str:
     """Everything readers can reach besides the article pages: lists, feed, sitemap, search data."""
     parts = []
+    article_pages = set(article_page_paths(root))
     for path in sorted((root / "public").rglob("*")):
         if path.is_file() and path.suffix in (".html", ".xml", ".json", ".js") and "assets" not in path.parts:
-            if not (path.parent.parent.name == "issues" and path.name != "index.html"):
+            if path not in article_pages:
                 parts.append(path.read_text(encoding="utf-8", errors="replace"))
     return "\n".join(parts)
 
@@ -102,7 +116,7 @@ def test_pretitle_and_subtitle_are_shown_around_the_headline(site, capsys):
     assert html.index("市公安局") < html.index('class="pretitle">引题文字') < html.index("主标题文字</h1>") \
         < html.index('class="subtitle">副标题文字')
     assert '"alternativeHeadline": "引题文字 副标题文字"' in html
-    issue_page = next((site / "public" / "issues").glob("*/index.html")).read_text(encoding="utf-8")
+    issue_page = issue_page_of(site, "01-a.html")
     assert '<p class="pretitle">引题文字</p>' in issue_page and '<p class="subtitle">副标题文字</p>' in issue_page
 
 
@@ -145,7 +159,7 @@ def test_issue_page_shows_no_internal_reasoning(site, capsys):
     article(site, "01-a.md", "甲", 1)
     status, out = build(capsys)
     assert status == 0, out
-    issue_page = next((site / "public" / "issues").glob("*/index.html")).read_text(encoding="utf-8")
+    issue_page = issue_page_of(site, "01-a.html")
     assert "日期为推定" in issue_page
     assert "reviewed" not in issue_page and "依据" not in issue_page
     status, out = command(capsys, "review", "--content", "content")

@@ -127,7 +127,12 @@ def test_adding_an_issue_writes_only_files_whose_bytes_changed(project, tmp_path
     assert unchanged_articles, "no article page of the earlier issues was left alone"
     rendered = int(summary.split(" pages rendered")[0].rsplit(" ", 1)[-1])
     total_pages = len([rel for rel in after if rel.endswith(".html")])
-    assert rendered < total_pages / 2, summary
+    # A page rendered again has a reason: it is new, or its bytes changed. The recorded
+    # dependencies are that precise, but for a field read whose change did not show (at most 2%).
+    new_pages = [rel for rel in after if rel.endswith(".html") and rel not in before]
+    changed_pages = [rel for rel in after if rel.endswith(".html") and rel in before and after[rel][0] != before[rel][0]]
+    assert rendered <= len(new_pages) + len(changed_pages) + max(2, total_pages // 50), summary
+    assert rendered < total_pages, summary
 
 
 def test_an_edited_file_survives_a_reimport_and_shows_on_the_site(project, tmp_path, capsys):

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from generator.enrich.seednames import parse_seed_name
+from generator.output import marker_bytes
 from generator.records import IssueMeta
 from generator.render.site import issue_label
 from tests.newspaper_site import build, tree, write_issue
@@ -135,7 +136,8 @@ def test_bad_pages_in_a_sidecar_are_reported(tmp_path):
     for text, message in (("pages: {1: [1, 2], 2: [2]}", "article 2 is on page 1 and page 2"),
                           ("pages: {0: [1]}", "not a page number"),
                           ("pages: {1: {articles: [a]}}", "articles must be article numbers"),
-                          ("pages: [1, 2]", "must map page numbers")):
+                          # The schema checks the type first, naming the file, line and key.
+                          ("pages: [1, 2]", "x.yml:1 [pages]: must be a mapping")):
         (tmp_path / "x.yml").write_text(text, encoding="utf-8")
         with pytest.raises(ValueError, match=re.escape(message)):
             load_sidecar(seed)
@@ -234,7 +236,8 @@ def test_pretitle_and_subtitle_in_lists_on_the_page_and_in_json_ld(tmp_path):
     header = re.search(r'<header class="article-header">.*?</header>', page, re.S).group()
     assert header.index("坚持人民至上") < header.index("守护万家灯火") < header.index("全市公安机关开展夏季治安打击整治")
     ld = json.loads(re.search(r'<script type="application/ld\+json">\s*(.*?)\s*</script>', page, re.S).group(1))
-    assert ld["headline"] == "守护万家灯火" and ld["alternativeHeadline"] == "全市公安机关开展夏季治安打击整治"
+    # schema.org has one alternativeHeadline: the 引题 and the 副标题, in printed order.
+    assert ld["headline"] == "守护万家灯火" and ld["alternativeHeadline"] == "坚持人民至上 全市公安机关开展夏季治安打击整治"
     tag_page = next(p for p in (tmp_path / "public/tags").glob("*/index.html")).relative_to(tmp_path / "public")
     for listing in ("issues/2024/06-01/index.html", "index.html", tag_page.as_posix()):
         html = (tmp_path / "public" / listing).read_text(encoding="utf-8")
@@ -246,7 +249,8 @@ def test_page_and_images_keys_are_checked(tmp_path, capsys):
     path = tmp_path / "content/i/01-article-1.md"
     path.write_text(path.read_text(encoding="utf-8").replace("title: x\n", "title: x\npage: 第三版\n"), encoding="utf-8")
     assert build(tmp_path) == 1
-    assert re.search(r"01-article-1\.md:\d+ \[page\]: must be a page number", capsys.readouterr().out)
+    assert re.search(r"01-article-1\.md:\d+ \[page\]: must be a positive whole number, not '第三版'",
+                     capsys.readouterr().out)
 
 
 def test_upgrading_keeps_the_issue_urls_an_older_build_published(tmp_path):
@@ -259,7 +263,10 @@ def test_upgrading_keeps_the_issue_urls_an_older_build_published(tmp_path):
         (tmp_path / "public" / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "public" / rel).write_text("<!DOCTYPE html><title>old</title>", encoding="utf-8")
     (tmp_path / "public" / "index.html").write_text("<!DOCTYPE html>", encoding="utf-8")
-    build(tmp_path)
+    # Every build writes the marker that makes the folder ours to clean (without it, or the
+    # cache knowing the folder, the build refuses to touch it).
+    (tmp_path / "public" / ".bulletin-site").write_bytes(marker_bytes(articles=2, issues=2))
+    assert build(tmp_path) == 0
     assert _urls(tmp_path) == {"old-march": "2024-03", "old-exact": "2024-04-02-no7"}
     assert "old-march第1篇报道" in (tmp_path / "public/issues/2024-03/01-article-1.html").read_text(encoding="utf-8")
     write_issue(content, "new-march", "2024-03", inferred=True)

@@ -21,6 +21,7 @@ from generator.config import ConfigError, SiteConfig, parse_config
 from generator.content import load_content
 from generator.deploy import DeployError, deploy, is_remote, parse_itemized, DeployResult
 from generator.enrich.units import UnitRegistry
+from generator.output import SITE_MARKER, marker_bytes
 from generator.pipeline import build_site
 from generator.render.feeds import atom_timestamp
 from generator.render.publish import OFFLINE_ZIP, ZIP_FOLDER, ZIP_TIME, offline_zip
@@ -120,7 +121,8 @@ def test_deploy_refuses_clearly_with_exit_2(tmp_path, capsys, case):
     args = ["deploy", "--output", str(public), "--config", str(tmp_path / "site.yml")]
     (tmp_path / "site.yml").write_text("title: 测试\n", encoding="utf-8")
     if case != "not built":
-        public.mkdir()
+        public.mkdir()  # a complete build: the marker only this project writes, and the home page
+        (public / SITE_MARKER).write_bytes(marker_bytes(articles=1, issues=1))
         (public / "index.html").write_text("<!DOCTYPE html>")
         (public / "404.html").write_text("<!DOCTYPE html>")
     else:
@@ -167,7 +169,7 @@ def test_rsync_itemized_output_is_read():
 
 @pytest.mark.parametrize("value, message", [
     ({"target": 3}, "target"), ({"keep": "x", "port": 22}, "unknown key"), ({"keep": [1]}, "keep"),
-    ({"checksum": "yes"}, "checksum"), ({"target": "--rsh=evil"}, "target"), (["a"], "must be a target"),
+    ({"checksum": "yes"}, "checksum"), ({"target": "--rsh=evil"}, "target"), (["a"], r"\[deploy\]: must be a mapping"),
 ])
 def test_bad_deploy_config_names_the_key(value, message):
     with pytest.raises(ConfigError, match=message):
@@ -234,8 +236,10 @@ def test_feed_timestamps_say_the_issues_date_at_its_precision(built_site_with_ba
     by_day = [e for e in feed.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}updated").startswith("2024-04-15")]
     by_month = [e for e in feed.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}updated").startswith("2024-04-01")]
     assert by_day and by_month
-    # The month-only issue's entries say so in their text: "2024年4月（推定）", no invented day.
-    assert all("2024年4月（推定）" in e.findtext(f"{ATOM}content") for e in by_month)
+    # The month-only issue's entries say so in their text, as the site prints the issue
+    # ("2024年4月 第1期（推定）"): the month, marked as inferred, and no invented day.
+    month_texts = [e.findtext(f"{ATOM}content") for e in by_month]
+    assert all("2024年4月" in t and "（推定）" in t and "4月1日" not in t for t in month_texts)
     assert all("2024年4月15日" in e.findtext(f"{ATOM}content") for e in by_day)
     assert feed.findtext(f"{ATOM}updated") == "2024-04-15T00:00:00+08:00"
 
@@ -259,7 +263,9 @@ def _meta(html: str, prop: str) -> str | None:
 
 def test_canonical_and_opengraph_with_base_url(built_site_with_base_url):
     public = built_site_with_base_url.public
-    article = sorted(public.glob("issues/*/0[1-9]-*.html"))[0]
+    # A dated issue's article (issues/2023-11/1/…, issues/2024/04-15/…); the undated issue's
+    # pages lie one level up (issues/undated-…/) and have no published time.
+    article = sorted(public.glob("issues/*/*/0[1-9]-*.html"))[0]
     rel = article.relative_to(public).as_posix()
     html = article.read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{BASE}{rel}">' in html
@@ -268,7 +274,9 @@ def test_canonical_and_opengraph_with_base_url(built_site_with_base_url):
     assert _meta(html, "og:title") == title and _meta(html, "twitter:title") == title
     assert _meta(html, "og:description") and _meta(html, "twitter:card") == "summary"
     assert _meta(html, "og:image") is None  # the sample articles have no images
-    assert re.fullmatch(r"\d{4}(-\d\d){0,2}", _meta(html, "article:published_time"))
+    assert re.fullmatch(r"\d{4}(-\d\d){0,2}", _meta(html, "article:published_time") or "")
+    undated = sorted(public.glob("issues/*/0[1-9]-*.html"))
+    assert undated and all(_meta(p.read_text(encoding="utf-8"), "article:published_time") is None for p in undated)
     home = (public / "index.html").read_text(encoding="utf-8")
     assert _meta(home, "og:type") == "website" and f'<link rel="canonical" href="{BASE}index.html">' in home
     assert "og:url" not in (public / "404.html").read_text(encoding="utf-8")
@@ -307,10 +315,18 @@ def test_og_image_is_the_first_of_the_articles_images():
     from generator.render.pages import article_image
 
     model = SimpleNamespace(config=SiteConfig(base_url=BASE))
-    article = SimpleNamespace(url="issues/2024-04/01-a.html",
+    # thumbnail=None: no resized picture was published (render/photos.py), so the front matter's first image is used.
+    article = SimpleNamespace(url="issues/2024-04/01-a.html", thumbnail=None,
                               article=SimpleNamespace(images=[{"file": "01-a-1.jpg", "caption": "民警"}, {"file": "2.jpg"}]))
     assert article_image(article, model) == BASE + "issues/2024-04/01-a-1.jpg"
-    assert article_image(SimpleNamespace(url="x.html", article=SimpleNamespace()), model) is None
+    assert article_image(SimpleNamespace(url="x.html", thumbnail=None, article=SimpleNamespace()), model) is None
+    # A published (resized) first picture is what is shared, before the front matter's original.
+    from generator.render.photos import ImageVariant, ImageView
+
+    resized = ImageView([ImageVariant("images/ab12-480.jpg", 480, 320), ImageVariant("images/ab12-960.jpg", 960, 640)],
+                        caption="民警", label=None, alt="民警")
+    shown = SimpleNamespace(url=article.url, thumbnail=resized, article=article.article)
+    assert article_image(shown, model) == BASE + "images/ab12-960.jpg"
     assert article_image(article, SimpleNamespace(config=SiteConfig())) is None
 
 

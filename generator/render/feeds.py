@@ -7,7 +7,7 @@ reader can follow "their" 派出所 or topic.
 Dates are the issue's, at the precision it is known: Atom requires a full timestamp, so an issue
 known only to the month is dated the first of that month (a year only: 1 January), midnight in
 China (+08:00), and every entry's content starts with the issue's date as printed on the site
-("2024年4月（推定）"), so the reader sees how precise it is. An undated article gets the Unix
+("2024年4月 第1期（推定）"), so the reader sees how precise it is. An undated article gets the Unix
 epoch, which sorts it last, and shows "日期不详". The sitemap's `lastmod` keeps the precision as is
 (W3C datetime allows `2024-04`).
 """

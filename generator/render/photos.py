@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..caches import Caches, package_versions
+from ..caches import Caches, file_signature, package_versions
 from ..content import unescape_markdown
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -223,6 +224,32 @@ def attach_images(model, content_root: Path | None, caches: Caches) -> tuple[dic
     if content_root is not None:
         problems.extend(_orphan_folders(model, content_root))
     return files, problems
+
+
+def pictures_signature(content_root: Path | None) -> str:
+    """Digest of the path, modification time and size of every file in the content folder's
+    issue folders that is not hidden: the pictures beside the articles (and the ones listed
+    from the issue folder). The content loader's signature covers only articles and issue.yml,
+    so a replaced picture must change this one, or a rebuild would skip it as "nothing
+    changed". Articles are included too: listing exactly the pictures would need the articles
+    parsed, and a stat more per article is cheap. Hidden names (`.urls.json`, editors' lock
+    files) are the build's own or no one's pictures."""
+    if content_root is None or not Path(content_root).is_dir():
+        return ""
+    found = []
+    seen: set[str] = set()
+    for folder, dirs, files in os.walk(content_root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back to a folder already read (`ln -s . x`) would loop
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = os.path.relpath(folder, content_root).replace(os.sep, "/")
+        for name in sorted(files):
+            if not name.startswith(".") and rel != ".":
+                found.append((f"{rel}/{name}", file_signature(os.path.join(folder, name))))
+    return hashlib.sha1(repr(found).encode()).hexdigest()
 
 
 def _orphan_folders(model, content_root: Path) -> list[str]:
