@@ -93,7 +93,11 @@ def check_local_target(target: Path, output_dir: Path, config: DeployConfig) -> 
 
 
 def rsync_command(output_dir: Path, target: str, config: DeployConfig, *, dry_run: bool) -> list[str]:
-    command = [RSYNC, "--recursive", "--links", "--times", "--omit-dir-times", "--delete",
+    # --modify-window=-1: times compared to the nanosecond (rsync compares whole seconds by
+    # default, so a file rebuilt within the second of the last deploy with the same size would
+    # silently stay old on the host). A host whose file system keeps only seconds then gets every
+    # file again: slower, never wrong (or set `checksum: true`).
+    command = [RSYNC, "--recursive", "--links", "--times", "--modify-window=-1", "--omit-dir-times", "--delete",
                "--delay-updates", "--itemize-changes", "--chmod=D755,F644"]
     if config.checksum:
         command.append("--checksum")

@@ -196,7 +196,7 @@ def test_the_service_worker_keeps_opened_pages_and_search_for_offline_reading(br
             return registration.active.scriptURL;
         }""")
         assert version == base + "sw.js"
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")  # a plain value: polled
         page.goto(base + article)
         title = page.inner_text("h1.article-title")
         # The network cut: the browser offline and the server gone.
@@ -223,8 +223,16 @@ def test_the_service_worker_keeps_opened_pages_and_search_for_offline_reading(br
     try:
         page.goto(base + "index.html")
         page.evaluate("navigator.serviceWorker.ready.then(r => r.update())")
-        page.wait_for_function(f"caches.has('archive-{new_version}')", timeout=15000)
-        page.wait_for_function("caches.keys().then(k => k.length === 1)", timeout=15000)
+        # Installed (its shell fetched) and activated (the previous build's cache dropped). Polled
+        # here: wait_for_function does not wait for a promise to settle.
+        settled = f"""caches.keys().then(k => k.length === 1 && k[0] === 'archive-{new_version}')
+            .then(only => only && caches.open('archive-{new_version}').then(c => c.match('{base}index.html'))
+            .then(r => !!r))"""
+        for _ in range(300):
+            if page.evaluate(settled):
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(settled), "the new build's service worker did not take over"
         home = page.evaluate(f"""caches.open('archive-{new_version}').then(c => c.match('{base}index.html'))
                                     .then(r => r ? r.text() : '')""")
         assert home == (public / "index.html").read_text(encoding="utf-8") and "（新版）" in home
