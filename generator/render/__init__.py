@@ -30,7 +30,7 @@ from .feeds import atom_feed, page_lastmod, robots_txt, site_feeds, sitemap
 from .fingerprints import Fingerprints, global_digest
 from .issue_urls import IssueUrls
 from .pages import SEARCH_PAGE, Page, plan_pages, render_page
-from .photos import attach_images
+from .photos import attach_images, pictures_signature
 from .publish import stage_publish_files
 from .site import PINYIN_MEMO, SiteModel, build_model
 from .theme import has_template, make_environment, static_files, theme_chain
@@ -125,7 +125,7 @@ def stage_site_files(site: Site, output: StagedOutput, report: RenderReport) -> 
 
 
 def inputs_digest(content: ContentSet, config: SiteConfig, theme_dirs=None) -> str | None:
-    """Everything the site is made of, as one digest: the content files (paths, times, sizes),
+    """Everything the site is made of, as one digest: the content files and pictures (paths, times, sizes),
     the config, the theme, the renderer's code and packages (global_digest), the search code and
     the enrichment data the model reads (unit registry). None when the content has no signature."""
     if content.signature is None:
@@ -136,7 +136,8 @@ def inputs_digest(content: ContentSet, config: SiteConfig, theme_dirs=None) -> s
                          here / "output.py")
     from ..search import LUNR_SOURCE  # the search's own lunr.js is copied into the site
 
-    parts = (content.signature, global_digest(config, chain), code, file_signature(LUNR_SOURCE))
+    parts = (content.signature, pictures_signature(content.root), global_digest(config, chain), code,
+             file_signature(LUNR_SOURCE))
     return hashlib.sha1("\0".join(map(str, parts)).encode()).hexdigest()
 
 
