@@ -223,19 +223,21 @@ def test_the_service_worker_keeps_opened_pages_and_search_for_offline_reading(br
     try:
         page.goto(base + "index.html")
         page.evaluate("navigator.serviceWorker.ready.then(r => r.update())")
-        # Installed (its shell fetched) and activated (the previous build's cache dropped). Polled
-        # here: wait_for_function does not wait for a promise to settle.
-        settled = f"""caches.keys().then(k => k.length === 1 && k[0] === 'archive-{new_version}')
-            .then(only => only && caches.open('archive-{new_version}').then(c => c.match('{base}index.html'))
-            .then(r => !!r))"""
+        # Installed (its shell fetched) and activated (the previous build's cache dropped), its
+        # cache holding the new build's home page. Polled here (wait_for_function does not wait for
+        # a promise to settle), the whole state read at once, so a failure shows what was there.
+        state = f"""caches.keys().then(keys => !keys.includes('archive-{new_version}') ? [keys, null, '']
+            : caches.open('archive-{new_version}').then(c => c.match('{base}index.html'))
+                .then(r => r ? r.text().then(text => [keys, r.status, text]) : [keys, null, '']))"""
+        expected_home = (public / "index.html").read_text(encoding="utf-8")
+        assert "（新版）" in expected_home
         for _ in range(300):
-            if page.evaluate(settled):
+            keys, status, home = page.evaluate(state)
+            if keys == [f"archive-{new_version}"] and home == expected_home:
                 break
             page.wait_for_timeout(100)
-        assert page.evaluate(settled), "the new build's service worker did not take over"
-        home = page.evaluate(f"""caches.open('archive-{new_version}').then(c => c.match('{base}index.html'))
-                                    .then(r => r ? r.text() : '')""")
-        assert home == (public / "index.html").read_text(encoding="utf-8") and "（新版）" in home
+        assert keys == [f"archive-{new_version}"], f"the new build's service worker did not take over: {keys}"
+        assert home == expected_home, f"the new cache's index.html: status {status}, {len(home)} characters"
     finally:
         server.shutdown()
         server.server_close()
