@@ -50,6 +50,15 @@ class Pager:
     number: int  # position, newest first: 1 is the list's index page
     urls: list[str]  # every page of the list, newest first
 
+    def __repr__(self) -> str:
+        # What a page shows of its list, which is its identity for incremental builds (deps.py):
+        # its items, whether the list has pages, its own fixed number, its neighbours, the links
+        # near it and the way back to the newest page. Not its position counted from the newest
+        # page, which moves for every older page whenever a new page opens.
+        shown = (self.items, self.total > 1, self.page_number, self.previous_url, self.next_url,
+                 [(link.label, link.url, link.current) for link in self.links], self.urls[0])
+        return f"Pager{shown!r}"
+
     @property
     def total(self) -> int:
         return len(self.urls)
