@@ -23,13 +23,16 @@ import functools
 import hashlib
 from contextlib import contextmanager
 
-# The dependency sets of the renderings in progress, innermost last (a fragment inside a page).
+# The dependency sets of the renderings in progress, innermost last (a fragment inside a page);
+# only the innermost is written to.
 _recording: list[set] = []
 
 
 @contextmanager
 def recording():
-    """Collect every (view key, attribute) read inside the block (nested blocks add to both)."""
+    """Collect every (view key, attribute) read inside the block. Reads go to the innermost
+    recording only; when it ends, what it collected is added to the one around it (a fragment
+    inside a page: the page depends on what the fragment read)."""
     keys: set = set()
     with tracking():
         _recording.append(keys)
@@ -37,6 +40,8 @@ def recording():
             yield keys
         finally:
             _recording.pop()
+            if _recording:
+                _recording[-1].update(keys)
 
 
 @contextmanager
@@ -70,9 +75,9 @@ def tracking():
 
 
 def touch(keys) -> None:
-    """Add dependencies read elsewhere (a cached fragment) to the renderings in progress."""
-    for found in _recording:
-        found.update(keys)
+    """Add dependencies read elsewhere (a cached fragment) to the rendering in progress."""
+    if _recording:
+        _recording[-1].update(keys)
 
 
 INTERNAL = {"internal": True}  # field metadata: the model's own bookkeeping, never shown by a page
@@ -91,9 +96,7 @@ class Tracked:
 def _recording_getattribute(self, name: str):
     """Tracked.__getattribute__ while `tracking()`."""
     if _recording and name in object.__getattribute__(self, "_recorded_names"):
-        pair = (object.__getattribute__(self, "dep_key"), name)
-        for found in _recording:
-            found.add(pair)
+        _recording[-1].add((object.__getattribute__(self, "dep_key"), name))
     return object.__getattribute__(self, name)
 
 
