@@ -52,3 +52,21 @@ def test_an_edited_content_file_is_rendered(built, capsys):
     out = capsys.readouterr().out
     assert "0 pages rendered" not in out
     assert any("改过的".encode() in data for data in contents(built.public).values())
+
+
+def test_the_sites_own_data_is_an_input_of_the_build(tmp_path):
+    from generator import render, sitedata
+    from generator.config import SiteConfig
+    from generator.content import load_content
+
+    (tmp_path / "content").mkdir()
+    content = load_content(tmp_path / "content")
+    sitedata.use_site_data(tmp_path)
+    before = render.inputs_digest(content, SiteConfig())
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "units.yml").write_text("units:\n  - {name: 某某派出所, kind: station}\n", encoding="utf-8")
+    sitedata.use_site_data(tmp_path)
+    try:
+        assert render.inputs_digest(content, SiteConfig()) != before
+    finally:
+        sitedata.use_site_data(None)

@@ -127,7 +127,8 @@ def stage_site_files(site: Site, output: StagedOutput, report: RenderReport) -> 
 def inputs_digest(content: ContentSet, config: SiteConfig, theme_dirs=None) -> str | None:
     """Everything the site is made of, as one digest: the content files and pictures (paths, times, sizes),
     the config, the theme, the renderer's code and packages (global_digest), the search code and
-    the enrichment data the model reads (unit registry). None when the content has no signature."""
+    the enrichment data the model reads (unit registry, the site's own data/). None when the content
+    has no signature."""
     if content.signature is None:
         return None
     chain = theme_chain(config.theme, theme_dirs)
@@ -136,8 +137,10 @@ def inputs_digest(content: ContentSet, config: SiteConfig, theme_dirs=None) -> s
                          here / "output.py")
     from ..search import LUNR_SOURCE  # the search's own lunr.js is copied into the site
 
+    from ..sitedata import data_digest  # the site's own data/ (units.yml shapes the unit pages)
+
     parts = (content.signature, pictures_signature(content.root), global_digest(config, chain), code,
-             file_signature(LUNR_SOURCE))
+             file_signature(LUNR_SOURCE), data_digest())
     return hashlib.sha1("\0".join(map(str, parts)).encode()).hexdigest()
 
 
