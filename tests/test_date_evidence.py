@@ -9,7 +9,7 @@ import pytest
 
 from generator.cli import main
 from generator.content import ContentError, format_issue, parse_issue
-from generator.enrich.dates import (WEIGHTS, date_conflict_items, date_from_file_name, infer_issue_date,
+from generator.enrich.dates import (WEIGHTS, date_conflict_items, infer_issue_date,
                                     year_votes)
 from generator.records import DateVote, IssueMeta
 
@@ -85,7 +85,9 @@ def test_bad_date_evidence_names_file_line_and_key(value):
     ("000_41eae79e8e932416", None), ("a20230511b", None), ("2024-02-30", None), ("x_20241315", None),
 ])
 def test_date_from_file_name(stem, expected):
-    assert date_from_file_name(stem) == expected
+    from generator.enrich.seednames import parse_seed_name  # the one file-name reader
+
+    assert parse_seed_name(stem).date == expected
 
 
 SEED = """2024年，全县公安机关共破获案件300起，同比上升百分之十。

@@ -30,22 +30,6 @@ def withdrawn_items(content_dir: Path) -> list[dict]:
     return items
 
 
-def unsure_match_items(content_dir: Path) -> list[dict]:
-    """Review items for articles whose fresh import waits beside them as `.new` (an unsure match
-    or an edited file): the editor merges, then deletes the `.new` file."""
-    content_dir = Path(content_dir)
-    items = []
-    if not content_dir.is_dir():
-        return items
-    for new in sorted(content_dir.glob("*/*.md.new")):
-        rel = new.relative_to(content_dir).as_posix()[: -len(".new")]
-        items.append({"kind": "fresh-import", "path": rel, "line": None,
-                      "message": "a fresh import of this article waits beside it",
-                      "detail": f"compare content/{rel} with content/{rel}.new, keep what is right, "
-                                "then delete the .new file"})
-    return items
-
-
 def withdrawn_path(content_dir: Path, name: str) -> str | None:
     """The content-relative path of a withdrawn article named on the command line (as
     `issue/file.md`, `content/issue/file.md` or any path ending so), or None."""
@@ -72,4 +56,4 @@ def withdraw_again(content_dir: Path, rel: str) -> None:
     state.save(Path(content_dir))
 
 
-__all__ = ["STATE_FILE", "unsure_match_items", "withdraw_again", "withdrawn_items", "withdrawn_path"]
+__all__ = ["STATE_FILE", "withdraw_again", "withdrawn_items", "withdrawn_path"]

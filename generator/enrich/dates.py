@@ -418,22 +418,7 @@ def _article_orders(value, path: Path, page: int) -> list[int]:
 
 # A date in a seed's file name: 2024-04-15_…, 2024-04_…, 20240415_… as a whole part of the name
 # (at its start or between '_', '-', '.' or spaces), never digits inside a longer run (a hash).
-_NAME_DATE = re.compile(r"(?:^|(?<=[_\s.]))((?:19|20)\d{2})(?:-(\d{2})(?:-(\d{2}))?|(\d{2})(\d{2}))(?=$|[_\s.])")
 
-
-def date_from_file_name(stem: str) -> str | None:
-    """The date a seed's file name gives (`YYYY-MM-DD`, `YYYY-MM`), or None."""
-    for match in _NAME_DATE.finditer(stem):
-        year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
-        if not month or not 1 <= int(month) <= 12:
-            continue
-        if day is None:
-            return f"{year}-{month}"
-        try:
-            return _dt.date(int(year), int(month), int(day)).isoformat()
-        except ValueError:
-            continue
-    return None
 
 
 def display_date(date: str | None, inferred: bool) -> str:
