@@ -83,10 +83,10 @@ def search(page, public: Path, query: str) -> tuple[str, list[dict]]:
     state = _wait_settled(page)
     more = page.locator("[data-search-more]")
     while more.is_visible():
-        count = page.locator("[data-search-results] > *").count()
         more.click()
-        page.wait_for_function(f"() => document.querySelector('[data-search-results]').children.length > {count}"
-                               " || document.querySelector('[data-search-more]').hidden")
+        # The click puts the page back to 'loading' until the whole next page shows and the button
+        # is shown or hidden for what is left (waiting for one more result raced that last step).
+        _wait_settled(page)
     results = page.eval_on_selector_all(
         "[data-search-results] > *",
         "items => items.map(li => { const a = li.querySelector('a');"
@@ -204,6 +204,8 @@ def test_typing_updates_results_and_url_and_keyboard_reaches_them(site, page):
     page.focus("[data-search-page] input[name=q]")
     page.keyboard.type("国家安全", delay=30)
     page.wait_for_function("() => document.querySelectorAll('[data-search-results] > *').length > 0")
+    # the address follows in a task of its own, after the results may already show
+    page.wait_for_function("() => decodeURIComponent(location.search).endsWith('国家安全')")
     assert "q=" in page.url and urllib.parse.unquote(page.url).endswith("国家安全")
     assert page.locator("[data-search-results] mark").first.text_content() == "国家安全"
     page.keyboard.press("ArrowDown")
