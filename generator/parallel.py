@@ -6,9 +6,10 @@ Where fork is not available, or the work is too small to be worth a process, it 
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -24,29 +25,59 @@ def worker_count() -> int:
 
 
 def fork_map(function: Callable[[Any, T], R], items: Iterable[T], context: Any = None, *,
-             min_items: int = 2, chunk: int = 1, progress: Callable[[int, int], None] | None = None) -> list[R]:
+             min_items: int = 2, chunk: int = 1, progress: Callable[[int, int], None] | None = None,
+             prepare: Callable[[], object] | None = None) -> list[R]:
     """[function(context, item) for item in items], in order, on every core when worthwhile."""
+    return list(fork_imap(function, items, context, min_items=min_items, chunk=chunk, progress=progress,
+                          prepare=prepare))
+
+
+def fork_imap(function: Callable[[Any, T], R], items: Iterable[T], context: Any = None, *,
+              min_items: int = 2, chunk: int = 1, progress: Callable[[int, int], None] | None = None,
+              prepare: Callable[[], object] | None = None) -> Iterator[R]:
+    """fork_map's results one by one, in order, as the workers finish them: the caller can use
+    (and let go of) each before the last is done, instead of holding them all (every page of a
+    site, say).
+
+    `prepare` loads, before forking, what the work would otherwise load lazily in every worker (a
+    dictionary, a tagger, templates): loaded once, inherited by all. Not called when the work runs
+    in-process, where lazy loading already loads it at most once."""
     items = list(items)
     workers = min(worker_count(), len(items))
     if len(items) < min_items or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _serial(function, items, context, progress)
+        yield from _serial(function, items, context, progress)
+        return
+    if prepare is not None:
+        prepare()
     global _CONTEXT
     # Items stay in the parent and are inherited too: only index ranges are sent, since items
     # such as pages hold the whole (cyclic) site model and would be slow or impossible to pickle.
     _CONTEXT = (function, context, items)
     chunks = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-    results: list[R] = []
+    done = 0
+    # What the parent holds is moved out of the collector's sight before forking: a collection in
+    # a worker would otherwise touch (and so copy) every object the worker inherited.
+    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for part in pool.imap(_run_chunk, chunks):
-                results.extend(part)
-                if progress:
-                    progress(len(results), len(items))
-    except OSError:  # no processes to be had (a sandbox, a process limit)
-        return _serial(function, items, context, progress)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        except OSError:  # no processes to be had (a sandbox, a process limit)
+            pool = None
+        if pool is not None:
+            with pool:
+                for part in pool.imap(_run_chunk, chunks):
+                    for result in part:
+                        done += 1
+                        yield result
+                    if progress:
+                        progress(done, len(items))
+    except OSError:  # the processes failed on the way: the rest is done here
+        pass
     finally:
         _CONTEXT = None
-    return results
+        gc.unfreeze()
+    if done < len(items):
+        yield from _serial(function, items[done:], context, progress, offset=done, total=len(items))
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list:
@@ -54,10 +85,9 @@ def _run_chunk(bounds: tuple[int, int]) -> list:
     return [function(context, item) for item in items[bounds[0]:bounds[1]]]
 
 
-def _serial(function, items, context, progress) -> list:
-    results = []
-    for index, item in enumerate(items, 1):
-        results.append(function(context, item))
-        if progress and (index % 100 == 0 or index == len(items)):
-            progress(index, len(items))
-    return results
+def _serial(function, items, context, progress, offset: int = 0, total: int | None = None) -> Iterator:
+    total = len(items) if total is None else total
+    for index, item in enumerate(items, offset + 1):
+        yield function(context, item)
+        if progress and (index % 100 == 0 or index == total):
+            progress(index, total)

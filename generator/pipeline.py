@@ -227,6 +227,7 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
     with clock.stage("enrich"):
         existing = load_content(content_dir, caches)
         enriched = enrich_issues(split, existing, caches, report, _stage_progress(progress, "enrich"))
+        segment.release_loaded()  # the cutters loaded for the import's workers: not needed by the site
     with clock.stage("content"):
         parsed: dict[str, object] = {}
         try:

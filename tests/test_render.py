@@ -102,6 +102,17 @@ def test_subheads_get_ascii_ids():
     assert all(re.fullmatch(r"[a-z0-9_-]+", anchor) for anchor, _ in body.subheads)
 
 
+def test_each_body_converts_as_if_alone():
+    # the converter is reused: a reference defined, a subhead id taken in one body is not
+    # seen by the next
+    first = render_body("见[通报][1]。\n\n[1]: https://example.org/a\n\n## 一、强化领导\n")
+    second = render_body("见[通报][1]。\n\n## 一、强化领导\n")
+    assert 'href="https://example.org/a"' in str(first.html)
+    assert "href" not in str(second.html) and "[通报][1]" in str(second.html)
+    assert second.subheads == first.subheads and len(second.subheads) == 1
+    assert str(render_body("## 一、强化领导\n").html) == str(render_body("## 一、强化领导\n").html)
+
+
 def test_json_for_script_cannot_close_the_script():
     text = str(json_for_script({"headline": "a</script><script>alert(1)</script>&"}))
     assert "</" not in text and "<" not in text and "&" not in text

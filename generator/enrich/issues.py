@@ -13,7 +13,8 @@ from ..content import parse_article, parse_issue, plain_blocks
 from ..ingest import bylines
 from ..ingest.seeds import SeedFile
 from ..ingest.split import looks_like_unit
-from ..lang.slugs import slugify
+from ..lang.segment import get_jieba
+from ..lang.slugs import load_slug_tools, slugify
 from ..parallel import fork_map
 from ..records import Article, Doubt, IssueMeta, SplitArticle, SplitIssue
 from ..report import ImportReport
@@ -39,7 +40,8 @@ def enrich_issues(split_issues: list[tuple[SeedFile, SplitIssue]], existing: Con
     enricher = _Enricher(existing, [issue for _, issue in split_issues], caches)
     enriched = []
     for (seed, _), (files, notices, parsed) in zip(split_issues, fork_map(_enrich_one, split_issues, enricher,
-                                                                            min_items=4, chunk=2, progress=progress)):
+                                                                            min_items=4, chunk=2, progress=progress,
+                                                                            prepare=load_for_workers)):
         report.notices.extend(notices)
         enriched.append(EnrichedIssue(seed, files, parsed))
     return enriched
@@ -103,6 +105,13 @@ class _Enricher:
             "units": units,
             "tags": self.tagger.tags(article.title, body, units),
         }
+
+
+def load_for_workers() -> None:
+    """What enriching an article loads on first use (jieba both ways, the slugs' own tokenizer,
+    pypinyin), loaded before the workers fork so that each inherits it."""
+    get_jieba().load_for_workers()
+    load_slug_tools()
 
 
 def _plain_text(blocks) -> str:

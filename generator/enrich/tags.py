@@ -211,7 +211,8 @@ class Tagger:
         """Fill the word cache for many texts on every core: jieba is pure Python and the one
         slow step (about 0.3 MB of text a second a core)."""
         todo = sorted({d for d in documents if d not in self._cache})
-        words = fork_map(_candidate_words, todo, self, min_items=PARALLEL_MIN_DOCUMENTS, chunk=64)
+        words = fork_map(_candidate_words, todo, self, min_items=PARALLEL_MIN_DOCUMENTS, chunk=64,
+                         prepare=self._tokenizer.load_for_workers)
         self._cache.update(zip(todo, words))
 
     def _words(self, text: str) -> list[str]:

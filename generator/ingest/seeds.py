@@ -17,6 +17,7 @@ from ..records import SplitIssue
 from ..report import ImportReport, Problem
 from .decode import decode_seed
 from .split import SplitError, check_articles, split_seed
+from .titles import load_for_workers
 
 SEED_SUFFIX = ".txt"
 # A seed is one printed issue page, about 20 KB of text. A file a hundred times that size is not
@@ -99,7 +100,7 @@ def split_seeds(seeds: list[SeedFile], report: ImportReport, progress=None) -> l
     """Decode and split every seed (on every core); a seed that fails is a problem in `report`."""
     split_issues: list[tuple[SeedFile, SplitIssue]] = []
     for seed, (outcome, notices) in zip(seeds, fork_map(_split_one, seeds, min_items=4, chunk=4,
-                                                            progress=progress)):
+                                                            progress=progress, prepare=load_for_workers)):
         report.notices.extend(notices)
         if isinstance(outcome, Problem):
             report.problems.append(outcome)

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..lang.segment import on_release
+
 MAX_TITLE_CHARS = 22
 KEEP_WHOLE_CHARS = 26  # a clause up to this long reads better whole than cut
 MIN_CLAUSE_CHARS = 6
@@ -35,11 +37,20 @@ _HANGING_WORDS = {"全面", "积极", "深入", "持续", "进一步", "切实",
 _DANGLING = set("的了在和与及对为将把被等向从给以于并其之或而且也都就")
 
 
+def load_for_workers() -> None:
+    """Load the part-of-speech tagger (and jieba with it) before the splitting workers fork:
+    loading it costs about a second, which every worker would otherwise pay again."""
+    _tagger()
+
+
 @lru_cache(maxsize=1)
 def _tagger():
     import jieba.posseg
 
     return jieba.posseg.POSTokenizer(_tokenizer().python_tokenizer())  # posseg needs jieba's own tokenizer
+
+
+on_release(_tagger.cache_clear)
 
 
 @lru_cache(maxsize=1)

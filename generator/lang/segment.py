@@ -11,6 +11,7 @@ import importlib.util
 import logging
 import os
 import tempfile
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +71,26 @@ def plain_tokenizer() -> "Segmenter":
     return Segmenter(())
 
 
+_segmenters: "weakref.WeakSet[Segmenter]" = weakref.WeakSet()
+_release_hooks: list = []  # other loaders of big tables built on jieba (the title tagger)
+
+
+def on_release(hook) -> None:
+    """`hook()` is called by release_loaded() (it drops a table built on jieba's)."""
+    _release_hooks.append(hook)
+
+
+def release_loaded() -> None:
+    """Drop the loaded dictionaries and cutters (a few hundred MB, loaded before the import's
+    workers forked) once the import is done: the build's later stages hold the site itself,
+    and a cutter is loaded again if one is needed."""
+    for segmenter in list(_segmenters):
+        segmenter._python = segmenter._fast = None
+    _main_dictionary.cache_clear()
+    for hook in _release_hooks:
+        hook()
+
+
 class Segmenter:
     """jieba's words, cut by jieba-rs where it gives exactly jieba's cut.
 
@@ -88,6 +109,7 @@ class Segmenter:
         self._fast = None
         self._python = None
         self._python_chars = 0
+        _segmenters.add(self)
 
     def _rust(self):
         if self._fast is None:
@@ -110,6 +132,13 @@ class Segmenter:
                 tokenizer.add_word(word, freq=frequency)
             self._python = tokenizer
         return self._python
+
+    def load_for_workers(self) -> "Segmenter":
+        """Load both cutters now: worker processes forked after this inherit them, instead of
+        each reading the dictionary and starting jieba-rs on its own."""
+        self.python_tokenizer()
+        self._rust()
+        return self
 
     def lcut(self, text: str, HMM: bool = True) -> list[str]:  # noqa: N803 - jieba's own keyword
         if HMM or (self._fast is None and self._python_chars < self.RUST_AFTER_CHARS):

@@ -4,6 +4,7 @@ One slug function for content file names and site URLs.
 """
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -26,6 +27,12 @@ def _tokenizer():
     from .segment import plain_tokenizer
 
     return plain_tokenizer()
+
+
+def load_slug_tools() -> None:
+    """Load the slugs' tokenizer and pypinyin now (before worker processes fork)."""
+    _tokenizer().load_for_workers()
+    importlib.import_module("pypinyin")  # loaded once, inherited by the workers
 
 
 @lru_cache(maxsize=1 << 16)  # the same words recur in thousands of titles and names

@@ -13,7 +13,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from jinja2 import Environment
 
@@ -23,7 +23,7 @@ from ..content import ContentSet
 from ..enrich.units import UnitRegistry
 from ..lang.slugs import SLUG_MEMO
 from ..output import DEFAULT_KEEP, StagedOutput, is_kept, tidy
-from ..parallel import fork_map
+from ..parallel import fork_imap
 from ..report import RenderReport
 from .deps import recording, tracking
 from .feeds import atom_feed, page_lastmod, robots_txt, site_feeds, sitemap
@@ -33,7 +33,7 @@ from .pages import SEARCH_PAGE, Page, plan_pages, render_page
 from .photos import attach_images, pictures_signature
 from .publish import stage_publish_files
 from .site import PINYIN_MEMO, SiteModel, build_model
-from .theme import has_template, make_environment, static_files, theme_chain
+from .theme import has_template, load_templates, make_environment, static_files, theme_chain
 
 ASSETS_DIR = "assets"
 NOT_IN_SITEMAP = {"404.html", SEARCH_PAGE}
@@ -100,10 +100,10 @@ def render_pages(site: Site, output: StagedOutput, report: RenderReport, progres
         else:
             todo.append(page)
     with tracking():  # on in the forked workers too
-        rendered = _render_all(site, todo, progress)
-    for page, (html, keys) in zip(todo, rendered):
-        keys = fingerprints.canonical(keys)
-        output.put(page.url, html, fingerprints.of(page, keys), dependencies=keys)
+        # Each page is staged as it arrives: the parent never holds the whole site's HTML.
+        for page, (html, keys) in zip(todo, _render_all(site, todo, progress)):
+            keys = fingerprints.canonical(keys)
+            output.put(page.url, html, fingerprints.of(page, keys), dependencies=keys)
     report.pages_rendered = len(todo)
 
 
@@ -196,10 +196,10 @@ def save_memos(caches: Caches) -> None:
 
 # --- rendering pages, on every core when there are many ----------------------------------------
 
-def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> list[tuple[bytes, tuple]]:
+def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> Iterator[tuple[bytes, tuple]]:
     report = (lambda done, total: progress("render", done, total)) if progress else None
-    return fork_map(_render_one, pages, (site.env, site.model), min_items=PARALLEL_MIN_PAGES, chunk=50,
-                    progress=report)
+    return fork_imap(_render_one, pages, (site.env, site.model), min_items=PARALLEL_MIN_PAGES, chunk=50,
+                    progress=report, prepare=lambda: load_templates(site.env))
 
 
 def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple]:

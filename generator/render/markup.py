@@ -106,8 +106,16 @@ def make_markdown() -> markdown.Markdown:
     return md
 
 
+# One converter per process, reset before each body: building one (its patterns, its extensions)
+# cost as much as converting a short article. reset() clears what a conversion leaves behind
+# (references, the HTML stash, the table of contents), so each body converts as if alone.
+_converter: list[markdown.Markdown] = []
+
+
 def render_body(body: str) -> RenderedBody:
-    md = make_markdown()
+    if not _converter:
+        _converter.append(make_markdown())
+    md = _converter[0].reset()
     converted = md.convert(body)
     return RenderedBody(Markup(converted), list(md.treeprocessors[_TEXT_ONLY].subheads))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader,
-                    StrictUndefined, pass_context)
+                    StrictUndefined, TemplateError, pass_context)
 
 from .deps import recording, touch
 
@@ -53,7 +53,10 @@ def make_environment(chain: list[Path], cache_dir: Path | None = None) -> Enviro
         bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      bytecode_cache=bytecode_cache)
+                      bytecode_cache=bytecode_cache,
+                      # One environment per build: its templates cannot change under it, so
+                      # Jinja need not stat each one's source on every page (thousands of stats).
+                      auto_reload=False)
     env.globals["cached"] = FragmentCache()
     return env
 
@@ -78,6 +81,17 @@ class FragmentCache:
             kept = self._rendered[full_key] = (html, frozenset(keys))
         touch(kept[1])
         return kept[0]
+
+
+def load_templates(env: Environment) -> None:
+    """Load (compile, or read from the bytecode cache) every template of the theme now: before
+    the render workers fork, so that each does not load them again."""
+    for name in env.loader.list_templates():
+        if name.endswith((".html", ".xml", ".txt")):
+            try:
+                env.get_template(name)
+            except TemplateError:
+                pass  # reported where a page uses it, as without this step (an unused one is no error)
 
 
 def has_template(env: Environment, name: str) -> bool:

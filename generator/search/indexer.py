@@ -35,6 +35,7 @@ document text, so rebuilding the newest shard only counts and writes postings.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import multiprocessing
 import os
@@ -440,7 +441,8 @@ def _build_missing(missing: dict[str, tuple]) -> dict[str, ShardOutput]:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if len(missing) < 2 or work < PARALLEL_MIN_DOCS or cores < 2:
         return {shard_id: _build_and_store(shard_id, *job) for shard_id, job in missing.items()}
-    get_jieba()  # loaded once here; forked workers inherit it
+    get_jieba().load_for_workers()  # loaded once here, with pypinyin: forked workers inherit them
+    importlib.import_module("pypinyin")
     _FORKED.clear()
     _FORKED.update(missing)
     try:
