@@ -101,9 +101,8 @@ def render_pages(site: Site, output: StagedOutput, report: RenderReport, progres
             todo.append(page)
     with tracking():  # on in the forked workers too
         # Each page is staged as it arrives: the parent never holds the whole site's HTML.
-        for page, (html, keys) in zip(todo, _render_all(site, todo, progress)):
-            keys = fingerprints.canonical(keys)
-            output.put(page.url, html, fingerprints.of(page, keys), dependencies=keys)
+        for page, (html, keys, fingerprint) in zip(todo, _render_all(site, todo, progress)):
+            output.put(page.url, html, fingerprint, dependencies=fingerprints.shared(keys))
     report.pages_rendered = len(todo)
 
 
@@ -196,15 +195,17 @@ def save_memos(caches: Caches) -> None:
 
 # --- rendering pages, on every core when there are many ----------------------------------------
 
-def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> Iterator[tuple[bytes, tuple]]:
+def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> Iterator[tuple[bytes, tuple, str]]:
     report = (lambda done, total: progress("render", done, total)) if progress else None
-    return fork_imap(_render_one, pages, (site.env, site.model), min_items=PARALLEL_MIN_PAGES, chunk=50,
-                    progress=report, prepare=lambda: load_templates(site.env))
+    return fork_imap(_render_one, pages, (site.env, site.model, site.fingerprints), min_items=PARALLEL_MIN_PAGES,
+                     chunk=50, progress=report, prepare=lambda: load_templates(site.env))
 
 
-def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple]:
-    """One page's bytes and the keys of the views it read (in a worker process, or here)."""
-    env, model = context
-    with recording() as keys:
+def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple, str]:
+    """One page's bytes, the keys of the views it read (sorted) and its fingerprint, in a worker
+    process (the digests are computed there too, on every core) or here."""
+    env, model, fingerprints = context
+    with recording() as read:
         html = render_page(env, page, model)
-    return html, tuple(keys)
+    keys = tuple(sorted(read))
+    return html, keys, fingerprints.of(page, keys)

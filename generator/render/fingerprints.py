@@ -55,5 +55,9 @@ class Fingerprints:
 
     def canonical(self, keys) -> tuple:
         """The keys as a sorted tuple of shared objects (the render state stores each key once)."""
+        return self.shared(sorted(keys))
+
+    def shared(self, keys) -> tuple:
+        """Sorted keys as a tuple of shared objects (keys a worker sent are copies of their own)."""
         canonical = self._canonical
-        return tuple(canonical.setdefault(key, key) for key in sorted(keys))
+        return tuple(canonical.setdefault(key, key) for key in keys)
