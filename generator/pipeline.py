@@ -125,28 +125,30 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
                           warnings=[str(w) for w in content.warnings])
     output_dir = Path(output_dir)
     state_name = f"render/{folder_key(output_dir)}.pickle"
+    keep = tuple(config.keep)
+    inputs = render.inputs_digest(content, config, theme_dirs)
+    last_build = caches.load(state_name + ".inputs", RENDER_STATE_VERSION)
+    counts_name = f"render/{folder_key(output_dir)}.site.pickle"
+    if (not full and inputs is not None and last_build.get("inputs") == inputs and last_build.get("files")
+            and render.output_listing(output_dir, keep) == last_build.get("listing")):
+        # Nothing the site is made of changed since the last build, and its output is as that
+        # build left it (the same files, times and sizes): every page and file stands. The
+        # folder is the one that build wrote, so it is ours; the render state need not be read.
+        check_output_dir(output_dir, list(protected), known_output=True, keep=keep)
+        report.issues, report.articles = last_build["issues"], last_build["articles"]
+        report.pages_reused, report.files_unchanged = last_build["pages"], last_build["files"]
+        report.notices.extend(last_build["notices"])
+        return report
     previous = caches.load(state_name, RENDER_STATE_VERSION)
     if not all(isinstance(record, OutputRecord) for record in previous.values()):
         report.notices.append("the render cache was unusable; every page is rendered again")
         previous = {}
-    keep = tuple(config.keep)
     check_output_dir(output_dir, list(protected), known_output=bool(previous) and output_dir.is_dir(), keep=keep)
-    counts_name = f"render/{folder_key(output_dir)}.site.pickle"
     if not allow_shrink:
         last = read_marker(output_dir) or caches.load(counts_name, "site-1")
         articles = last.get("articles")
         check_shrink(articles if isinstance(articles, int) else 0, len(content.articles), len(content.issues),
                      Path(content_dir) if content_dir else Path("content"))
-    inputs = render.inputs_digest(content, config, theme_dirs)
-    last_build = caches.load(state_name + ".inputs", RENDER_STATE_VERSION)
-    if (not full and inputs is not None and last_build.get("inputs") == inputs
-            and render.output_intact(output_dir, previous, keep)):
-        # Nothing the site is made of changed since the last build, and its output is as that
-        # build left it: every page and file stands.
-        report.issues, report.articles = last_build["issues"], last_build["articles"]
-        report.pages_reused, report.files_unchanged = last_build["pages"], len(previous)
-        report.notices.extend(last_build["notices"])
-        return report
     drafts = sum(1 for a in content.articles if a.draft)
     if drafts:
         report.notices.append(f"{drafts} draft(s) shown, marked 草稿 (--drafts): do not publish this build"
@@ -173,7 +175,8 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     caches.save(state_name, RENDER_STATE_VERSION, output.records)
     caches.save(counts_name, "site-1", {"articles": len(content.articles), "issues": len(content.issues)})
     caches.save(state_name + ".inputs", RENDER_STATE_VERSION, {
-        "inputs": inputs, "issues": report.issues,
+        "inputs": inputs, "listing": render.records_listing(output.records, keep), "files": len(output.records),
+        "issues": report.issues,
         "articles": report.articles, "pages": report.pages_rendered + report.pages_reused,
         "notices": list(report.notices)})
     render.save_memos(caches)

@@ -70,3 +70,13 @@ def test_the_sites_own_data_is_an_input_of_the_build(tmp_path):
         assert render.inputs_digest(content, SiteConfig()) != before
     finally:
         sitedata.use_site_data(None)
+
+
+def test_a_file_the_user_keeps_beside_the_site_changes_nothing(built, capsys):
+    before = contents(built.public)
+    (built.public / "CNAME").write_text("archive.example.org\n", encoding="utf-8")
+    capsys.readouterr()
+    built.build()
+    out = capsys.readouterr().out
+    assert "0 pages rendered" in out and "0 files written" in out and "0 removed" in out
+    assert contents(built.public) == {**before, "CNAME": b"archive.example.org\n"}

@@ -9,6 +9,7 @@ the offline zip, service worker and precompressed twins (publish.py). The pipeli
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 from dataclasses import dataclass
@@ -143,26 +144,43 @@ def inputs_digest(content: ContentSet, config: SiteConfig, theme_dirs=None) -> s
     return hashlib.sha1("\0".join(map(str, parts)).encode()).hexdigest()
 
 
-def output_intact(output_dir: Path, records: dict, keep: tuple[str, ...] = DEFAULT_KEEP) -> bool:
-    """True when the output folder holds exactly the files of `records`, each as it was written
-    (and the files the user keeps there)."""
-    if not records:
-        return False
+def records_listing(records: dict, keep: tuple[str, ...] = DEFAULT_KEEP) -> str:
+    """A digest of the files a build wrote (path, time, size), the files the user keeps aside:
+    stored with the build, so that the next build with nothing changed can tell that the output
+    folder is as it left it without loading the whole render state."""
+    digest = hashlib.sha1()
+    for rel in sorted(records):
+        if not is_kept(rel, keep):
+            record = records[rel]
+            digest.update(f"{rel}\0{record.mtime_ns}\0{record.size}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def output_listing(output_dir: Path, keep: tuple[str, ...] = DEFAULT_KEEP) -> str | None:
+    """The same digest of what the output folder holds now (None when it is missing)."""
+    if not Path(output_dir).is_dir():
+        return None
     tidy(output_dir, keep)  # a commit killed halfway is rolled back first, a staging folder removed
     root = str(output_dir)
     prefix = len(root) + 1
-    found = 0
-    for folder, _, files in os.walk(root):
+    patterns = [pattern.strip("/") for pattern in keep]
+
+    def kept(rel: str) -> bool:  # is_kept, for a path none of whose folders is kept
+        return any(fnmatch.fnmatchcase(rel, pattern) for pattern in patterns)
+
+    found: dict[str, tuple[int, int]] = {}
+    for folder, dirs, files in os.walk(root):
         base = folder[prefix:].replace(os.sep, "/")
+        dirs[:] = [d for d in dirs if not kept(f"{base}/{d}" if base else d)]  # kept folders: not read
         for name in files:
             rel = f"{base}/{name}" if base else name
-            record = records.get(rel)
-            if record is None and is_kept(rel, keep):
-                continue
-            if record is None or file_signature(os.path.join(folder, name)) != (record.mtime_ns, record.size):
-                return False
-            found += 1
-    return found == len(records)
+            if not kept(rel):
+                found[rel] = file_signature(os.path.join(folder, name)) or (-1, -1)  # gone meanwhile
+    digest = hashlib.sha1()
+    for rel in sorted(found):
+        mtime_ns, size = found[rel]
+        digest.update(f"{rel}\0{mtime_ns}\0{size}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def stage_feeds(site: Site, output: StagedOutput) -> None:

@@ -21,10 +21,12 @@ import posixpath
 import struct
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..output import StagedOutput
+from ..parallel import worker_count
 
 OFFLINE_ZIP = "offline.zip"
 SERVICE_WORKER = "sw.js"
@@ -90,9 +92,12 @@ def stage_offline_zip(output: StagedOutput, version: str) -> None:
     previous = _previous_entries(output)
     unchanged = {rel for rel in files if rel in previous and rel in output.previous
                  and output.previous[rel].digest == output.records[rel].digest}
-    entries = [ZipEntry.of(f"{ZIP_FOLDER}/README.txt", README.encode("utf-8"))]
-    for rel in files:
-        entries.append(previous[rel] if rel in unchanged else ZipEntry.of(f"{ZIP_FOLDER}/{rel}", output.read(rel)))
+    def entry(rel: str) -> ZipEntry:
+        return previous[rel] if rel in unchanged else ZipEntry.of(f"{ZIP_FOLDER}/{rel}", output.read(rel))
+
+    # zlib and file reads let go of the interpreter lock: threads compress on every core.
+    with ThreadPoolExecutor(max_workers=worker_count()) as pool:
+        entries = [ZipEntry.of(f"{ZIP_FOLDER}/README.txt", README.encode("utf-8")), *pool.map(entry, files)]
     output.put(OFFLINE_ZIP, zip_bytes(entries), fingerprint)
 
 
