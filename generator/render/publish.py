@@ -92,12 +92,15 @@ def stage_offline_zip(output: StagedOutput, version: str) -> None:
     previous = _previous_entries(output)
     unchanged = {rel for rel in files if rel in previous and rel in output.previous
                  and output.previous[rel].digest == output.records[rel].digest}
-    def entry(rel: str) -> ZipEntry:
-        return previous[rel] if rel in unchanged else ZipEntry.of(f"{ZIP_FOLDER}/{rel}", output.read(rel))
+    def compressed(rel: str) -> ZipEntry:
+        return ZipEntry.of(f"{ZIP_FOLDER}/{rel}", output.read(rel))
 
+    changed = [rel for rel in files if rel not in unchanged]
     # zlib and file reads let go of the interpreter lock: threads compress on every core.
     with ThreadPoolExecutor(max_workers=worker_count()) as pool:
-        entries = [ZipEntry.of(f"{ZIP_FOLDER}/README.txt", README.encode("utf-8")), *pool.map(entry, files)]
+        fresh = dict(zip(changed, pool.map(compressed, changed)))
+    entries = [ZipEntry.of(f"{ZIP_FOLDER}/README.txt", README.encode("utf-8"))]
+    entries += [previous[rel] if rel in unchanged else fresh[rel] for rel in files]
     output.put(OFFLINE_ZIP, zip_bytes(entries), fingerprint)
 
 
