@@ -80,6 +80,8 @@ def test_no_processes_to_be_had_runs_everything_in_process(monkeypatch):
 def test_released_cutters_load_again_and_cut_the_same():
     jieba = segment.get_jieba()
     before = jieba.lcut("电信网络诈骗宣传进社区", HMM=False)
+    segment.release_loaded()
+    assert jieba._python is not None  # loaded in-process, lazily: kept for the stages after
     jieba.load_for_workers()
     assert jieba.rust_lcut("电信网络诈骗宣传进社区") == before
     segment.release_loaded()

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..lang.segment import on_release
+from ..lang.segment import loaded_for_workers
 
 MAX_TITLE_CHARS = 22
 KEEP_WHOLE_CHARS = 26  # a clause up to this long reads better whole than cut
@@ -41,6 +41,7 @@ def load_for_workers() -> None:
     """Load the part-of-speech tagger (and jieba with it) before the splitting workers fork:
     loading it costs about a second, which every worker would otherwise pay again."""
     _tagger()
+    loaded_for_workers(_tagger.cache_clear)
 
 
 @lru_cache(maxsize=1)
@@ -48,9 +49,6 @@ def _tagger():
     import jieba.posseg
 
     return jieba.posseg.POSTokenizer(_tokenizer().python_tokenizer())  # posseg needs jieba's own tokenizer
-
-
-on_release(_tagger.cache_clear)
 
 
 @lru_cache(maxsize=1)

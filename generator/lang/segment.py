@@ -11,7 +11,6 @@ import importlib.util
 import logging
 import os
 import tempfile
-import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,24 +70,23 @@ def plain_tokenizer() -> "Segmenter":
     return Segmenter(())
 
 
-_segmenters: "weakref.WeakSet[Segmenter]" = weakref.WeakSet()
-_release_hooks: list = []  # other loaders of big tables built on jieba (the title tagger)
+# How to drop what was loaded in this process only for worker processes to inherit.
+_loaded_for_workers: list = []
 
 
-def on_release(hook) -> None:
-    """`hook()` is called by release_loaded() (it drops a table built on jieba's)."""
-    _release_hooks.append(hook)
+def loaded_for_workers(release) -> None:
+    """`release()` drops a table that was loaded before forking (the title tagger, say)."""
+    if release not in _loaded_for_workers:
+        _loaded_for_workers.append(release)
 
 
 def release_loaded() -> None:
-    """Drop the loaded dictionaries and cutters (a few hundred MB, loaded before the import's
-    workers forked) once the import is done: the build's later stages hold the site itself,
-    and a cutter is loaded again if one is needed."""
-    for segmenter in list(_segmenters):
-        segmenter._python = segmenter._fast = None
-    _main_dictionary.cache_clear()
-    for hook in _release_hooks:
-        hook()
+    """Drop what was loaded only for the import's workers (a few hundred MB of dictionaries and
+    cutters) once the import is done: the build's later stages hold the site itself, and a
+    cutter is loaded again if one is needed. What the import loaded in-process, lazily (one
+    new issue: no workers), stays: the site stages use it."""
+    while _loaded_for_workers:
+        _loaded_for_workers.pop()()
 
 
 class Segmenter:
@@ -109,7 +107,6 @@ class Segmenter:
         self._fast = None
         self._python = None
         self._python_chars = 0
-        _segmenters.add(self)
 
     def _rust(self):
         if self._fast is None:
@@ -138,7 +135,12 @@ class Segmenter:
         each reading the dictionary and starting jieba-rs on its own."""
         self.python_tokenizer()
         self._rust()
+        loaded_for_workers(self._unload)
         return self
+
+    def _unload(self) -> None:
+        self._python = self._fast = None
+        _main_dictionary.cache_clear()
 
     def lcut(self, text: str, HMM: bool = True) -> list[str]:  # noqa: N803 - jieba's own keyword
         if HMM or (self._fast is None and self._python_chars < self.RUST_AFTER_CHARS):
