@@ -42,14 +42,15 @@ def fork_imap(function: Callable[[Any, T], R], items: Iterable[T], context: Any 
     `prepare` loads, before forking, what the work would otherwise load lazily in every worker (a
     dictionary, a tagger, templates): loaded once, inherited by all. Not called when the work runs
     in-process, where lazy loading already loads it at most once."""
+    global _CONTEXT
     items = list(items)
     workers = min(worker_count(), len(items))
-    if len(items) < min_items or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (len(items) < min_items or workers < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or _CONTEXT is not None):  # one fan-out at a time: work started while another runs stays here
         yield from _serial(function, items, context, progress)
         return
     if prepare is not None:
         prepare()
-    global _CONTEXT
     # Items stay in the parent and are inherited too: only index ranges are sent, since items
     # such as pages hold the whole (cyclic) site model and would be slow or impossible to pickle.
     _CONTEXT = (function, context, items)

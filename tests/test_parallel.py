@@ -87,3 +87,13 @@ def test_released_cutters_load_again_and_cut_the_same():
     segment.release_loaded()
     assert jieba._python is None and jieba._fast is None
     assert jieba.lcut("电信网络诈骗宣传进社区", HMM=False) == before
+
+
+@needs_fork
+def test_work_started_while_results_are_coming_runs_in_process():
+    outer = fork_imap(_square_with_pid, range(12), 0, min_items=2, chunk=3)
+    first = next(outer)
+    inner = fork_map(_square_with_pid, range(5), 0, min_items=2)
+    assert [value for value, _ in inner] == [0, 1, 4, 9, 16]
+    assert {pid for _, pid in inner} == {os.getpid()}
+    assert [first[0]] + [value for value, _ in outer] == [i * i for i in range(12)]
