@@ -53,6 +53,18 @@ def browser():
         launched.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A 1280×900 page of the shared Chromium; any script error on it fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
 def pytest_collection_modifyitems(items):
     """Every test that uses the Chromium fixture is a browser test (`-m browser` / `-m "not browser"`)."""
     for item in items:

@@ -158,3 +158,10 @@ def lunr_index_json(docs: list[SearchDoc]) -> dict:
     inverted = [[term, {"_index": term_index[term], **postings[term]}] for term in sorted(postings)]
     return {"version": "2.3.9", "fields": [name for name, _ in FIELDS], "fieldVectors": field_vectors,
             "invertedIndex": inverted, "pipeline": []}
+
+
+def wait_settled(page) -> str:
+    """Wait until the search page is done (its state is no longer 'loading'); return the state."""
+    page.wait_for_function("() => { const r = document.querySelector('[data-search-page]');"
+                           " return r && r.dataset.searchState !== 'loading'; }")
+    return page.get_attribute("[data-search-page]", "data-search-state")

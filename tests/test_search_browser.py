@@ -17,7 +17,7 @@ from generator.search import indexer
 from generator.search import terms as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper module next to this file
-from search_site import INJECTED_TITLE, add_injected_article, expected_titles, import_real_content
+from search_site import INJECTED_TITLE, add_injected_article, expected_titles, import_real_content, wait_settled
 from search_site import lunr_py_index as reference_index
 from query_port import query_terms
 
@@ -58,35 +58,17 @@ def lunr_py_index(site):
     return reference_index(ordered).serialize(), ordered
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
-
-
-def _wait_settled(page) -> str:
-    page.wait_for_function(
-        "() => { const r = document.querySelector('[data-search-page]');"
-        " return r && r.dataset.searchState !== 'loading'; }")
-    return page.get_attribute("[data-search-page]", "data-search-state")
-
-
 def search(page, public: Path, query: str) -> tuple[str, list[dict]]:
     """Open search.html?q=… from disk; return the final state and every result (all pages)."""
     url = (public / "search.html").as_uri() + "?q=" + urllib.parse.quote(query)
     page.goto(url)
-    state = _wait_settled(page)
+    state = wait_settled(page)
     more = page.locator("[data-search-more]")
     while more.is_visible():
         more.click()
         # The click puts the page back to 'loading' until the whole next page shows and the button
         # is shown or hidden for what is left (waiting for one more result raced that last step).
-        _wait_settled(page)
+        wait_settled(page)
     results = page.eval_on_selector_all(
         "[data-search-results] > *",
         "items => items.map(li => { const a = li.querySelector('a');"
@@ -206,7 +188,7 @@ def test_typing_updates_results_and_url_and_keyboard_reaches_them(site, page):
     page.wait_for_function("() => document.querySelectorAll('[data-search-results] > *').length > 0")
     # the address follows in a task of its own, after the results may already show
     page.wait_for_function("() => decodeURIComponent(location.search).endsWith('国家安全')")
-    _wait_settled(page)  # a pause while typing may have searched a prefix first
+    wait_settled(page)  # a pause while typing may have searched a prefix first
     assert "q=" in page.url and urllib.parse.unquote(page.url).endswith("国家安全")
     assert page.locator("[data-search-results] mark").first.text_content() == "国家安全"
     page.keyboard.press("ArrowDown")
@@ -223,7 +205,7 @@ def test_header_form_on_every_page_leads_to_results(site, page):
     page.fill("form.site-search input[name=q]", "110")
     with page.expect_navigation():
         page.press("form.site-search input[name=q]", "Enter")
-    assert _wait_settled(page) == "results"
+    assert wait_settled(page) == "results"
 
 
 def test_browser_terms_match_the_python_port(site, page):
@@ -252,7 +234,7 @@ def test_screenshots(site, browser):
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
         page.goto((public / "search.html").as_uri() + "?q=" + urllib.parse.quote("国家安全教育日"))
-        assert _wait_settled(page) == "results"
+        assert wait_settled(page) == "results"
         page.screenshot(path=str(ARTIFACTS / f"search-{width}.png"), full_page=False)
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert not overflow, f"horizontal overflow at {width}px"

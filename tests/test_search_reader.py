@@ -24,6 +24,7 @@ from generator.search.synonyms import SynonymError, load_synonyms, parse_synonym
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from query_port import query_terms  # noqa: E402
+from search_site import wait_settled  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_JS = ROOT / "themes" / "default" / "static" / "js" / "search.js"
@@ -84,23 +85,6 @@ def site(tmp_path_factory):
     return root / "public"
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
-
-
-def _settled(page) -> str:
-    page.wait_for_function("() => { const r = document.querySelector('[data-search-page]');"
-                           " return r && r.dataset.searchState !== 'loading'; }")
-    return page.get_attribute("[data-search-page]", "data-search-state")
-
-
 def _results(page) -> list[dict]:
     return page.eval_on_selector_all(
         "[data-search-results] > *",
@@ -113,7 +97,7 @@ def _results(page) -> list[dict]:
 def search(page, public: Path, query: str, **params) -> tuple[str, list[dict]]:
     url = (public / "search.html").as_uri() + "?" + urllib.parse.urlencode({"q": query, **params})
     page.goto(url)
-    return _settled(page), _results(page)
+    return wait_settled(page), _results(page)
 
 
 def titles(results) -> list[str]:
@@ -213,7 +197,7 @@ def test_year_and_unit_filters_with_counts_kept_in_the_url(site, page):
     filters = page.text_content("[data-search-filters]")
     assert "2023（3）" in filters and "2024（" in filters
     page.click("[data-search-filters] a[data-filter=year][data-value='2023']")
-    assert _settled(page) == "results"
+    assert wait_settled(page) == "results"
     # the address follows in a task of its own: from cached data the results can show first
     page.wait_for_function("() => location.search.includes('year=2023')")
     in_2023 = _results(page)
@@ -221,7 +205,7 @@ def test_year_and_unit_filters_with_counts_kept_in_the_url(site, page):
     # the address is shareable: opened afresh it shows the same filtered results
     url = page.url
     page.goto(url)
-    assert _settled(page) == "results" and titles(_results(page)) == titles(in_2023)
+    assert wait_settled(page) == "results" and titles(_results(page)) == titles(in_2023)
     state, results = search(page, site, "民警", unit="嘉祥县公安局")
     assert sorted(titles(results)) == sorted(["揭穿电信诈骗新套路", "开展电信网络诈骗宣传"])
     assert page.locator("[data-search-filters] a[aria-current][data-filter=unit]").text_content().startswith("嘉祥县公安局")
@@ -245,7 +229,7 @@ def test_no_search_while_an_input_method_composes(site, page):
     page.evaluate("() => { const i = document.querySelector('[data-search-page] input[name=q]'); i.value = '国家安全';"
                   " i.dispatchEvent(new CompositionEvent('compositionend', {data: '国家安全'})); }")
     page.wait_for_function("() => window.finds.length > 0")
-    assert _settled(page) == "results"
+    assert wait_settled(page) == "results"
     assert page.evaluate("window.finds") == ["国家安全"]
 
 
@@ -257,7 +241,7 @@ def test_enter_runs_the_search_once(site, page):
     # typing delay on a busy machine, which searches the prefix, as it should).
     page.fill("[data-search-page] input[name=q]", "电动车")
     page.keyboard.press("Enter")  # within the typing delay, or after it: searched once either way
-    assert _settled(page) == "results"
+    assert wait_settled(page) == "results"
     page.wait_for_timeout(400)
     page.keyboard.press("Enter")  # the same query again: nothing to do
     page.wait_for_timeout(200)
@@ -269,14 +253,14 @@ def test_each_committed_query_is_a_history_entry(site, page):
     page.goto((site / "search.html").as_uri())
     page.fill("[data-search-page] input[name=q]", "电动车")
     page.press("[data-search-page] input[name=q]", "Enter")
-    assert _settled(page) == "results"
+    assert wait_settled(page) == "results"
     page.fill("[data-search-page] input[name=q]", "禁毒")
     page.press("[data-search-page] input[name=q]", "Enter")
-    assert _settled(page) == "results"
+    assert wait_settled(page) == "results"
     page.wait_for_function("() => location.search.includes(encodeURIComponent('禁毒'))")
     page.go_back()
     page.wait_for_function("() => document.querySelector('[data-search-page] input[name=q]').value === '电动车'")
-    assert _settled(page) == "results"
+    assert wait_settled(page) == "results"
     assert titles(_results(page))[0] == "电动车防盗提示"
     assert "电动车" in urllib.parse.unquote(page.url)
 
