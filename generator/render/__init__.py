@@ -148,12 +148,8 @@ def records_listing(records: dict, keep: tuple[str, ...] = DEFAULT_KEEP) -> str:
     """A digest of the files a build wrote (path, time, size), the files the user keeps aside:
     stored with the build, so that the next build with nothing changed can tell that the output
     folder is as it left it without loading the whole render state."""
-    digest = hashlib.sha1()
-    for rel in sorted(records):
-        if not is_kept(rel, keep):
-            record = records[rel]
-            digest.update(f"{rel}\0{record.mtime_ns}\0{record.size}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return _listing_digest({rel: (record.mtime_ns, record.size) for rel, record in records.items()
+                            if not is_kept(rel, keep)})
 
 
 def output_listing(output_dir: Path, keep: tuple[str, ...] = DEFAULT_KEEP) -> str | None:
@@ -176,9 +172,13 @@ def output_listing(output_dir: Path, keep: tuple[str, ...] = DEFAULT_KEEP) -> st
             rel = f"{base}/{name}" if base else name
             if not kept(rel):
                 found[rel] = file_signature(os.path.join(folder, name)) or (-1, -1)  # gone meanwhile
+    return _listing_digest(found)
+
+
+def _listing_digest(files: dict[str, tuple[int, int]]) -> str:
     digest = hashlib.sha1()
-    for rel in sorted(found):
-        mtime_ns, size = found[rel]
+    for rel in sorted(files):
+        mtime_ns, size = files[rel]
         digest.update(f"{rel}\0{mtime_ns}\0{size}\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
