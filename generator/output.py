@@ -87,6 +87,7 @@ class OutputRecord:
     size: int
     mtime_ns: int
     dependencies: tuple | None = None  # keys of the views the page read while it rendered
+    identity: str | None = None  # digest of the page's identity (fingerprints.Fingerprints.identity)
 
 
 @dataclass
@@ -266,7 +267,8 @@ class StagedOutput:
             raise OutputPathError(f"two files of this build have the same path {rel!r} (a theme file "
                                   "named like a generated one?); rename one of them")
 
-    def put(self, rel: str, data: bytes, fingerprint: str | None = None, dependencies: tuple | None = None) -> None:
+    def put(self, rel: str, data: bytes, fingerprint: str | None = None, dependencies: tuple | None = None,
+            identity: str | None = None) -> None:
         self._claim(rel)
         digest = _digest(data)
         old = self._old(rel)
@@ -276,7 +278,7 @@ class StagedOutput:
             same = (record.digest == digest and signature == (record.mtime_ns, record.size)
                     if record is not None else signature[1] == len(data) and _read(old) == data)
             if same:
-                self.records[rel] = OutputRecord(fingerprint, digest, signature[1], signature[0], dependencies)
+                self.records[rel] = OutputRecord(fingerprint, digest, signature[1], signature[0], dependencies, identity)
                 self._carried.append(rel)
                 self.report.unchanged += 1
                 return
@@ -284,7 +286,7 @@ class StagedOutput:
         with open(target, "wb") as handle:
             handle.write(data)
         mtime_ns, size = _signature(target)
-        self.records[rel] = OutputRecord(fingerprint, digest, size, mtime_ns, dependencies)
+        self.records[rel] = OutputRecord(fingerprint, digest, size, mtime_ns, dependencies, identity)
         self.report.written.append(rel)
 
     def site_files(self) -> list[str]:

@@ -153,8 +153,11 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     if drafts:
         report.notices.append(f"{drafts} draft(s) shown, marked 草稿 (--drafts): do not publish this build"
                               if config.show_drafts else f"{drafts} draft(s) kept out of the site (draft: true)")
+    last_digests = None if full else render.last_dependency_digests(
+        caches.load(state_name + ".digests", RENDER_STATE_VERSION), previous)
     with clock.stage("model"):
-        site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs, published=output_dir)
+        site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs, published=output_dir,
+                                   last_digests=last_digests)
     output = StagedOutput(output_dir, {} if full else previous, keep=keep)
     try:
         with clock.stage("render"):
@@ -173,6 +176,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
         raise
     render.record_issue_urls(site, report)
     caches.save(state_name, RENDER_STATE_VERSION, output.records)
+    caches.save(state_name + ".digests", RENDER_STATE_VERSION, render.dependency_digests(site, output.records))
     caches.save(counts_name, "site-1", {"articles": len(content.articles), "issues": len(content.issues)})
     caches.save(state_name + ".inputs", RENDER_STATE_VERSION, {
         "inputs": inputs, "listing": render.records_listing(output.records, keep), "files": len(output.records),

@@ -133,3 +133,67 @@ def test_a_changed_template_changes_every_fingerprint(tmp_path, sample):
     first = global_digest(SiteConfig(), chain)
     (theme / "base.html").write_text("{% extends 'default/base.html' %}", encoding="utf-8")
     assert global_digest(SiteConfig(), [Path(theme.parent), *chain]) != first
+
+
+def recorded_site(content: ContentSet, config: SiteConfig) -> tuple[dict, dict]:
+    """Output records of every page of `content` as a build stores them, and the dependency
+    digests stored beside them."""
+    from generator.output import OutputRecord
+
+    site, pages = render_everything(content, config)
+    fingerprints = site.fingerprints
+    records = {page.url: OutputRecord(fingerprints.of(page, pages[page.url][1]), "", 0, 0, pages[page.url][1],
+                                      fingerprints.identity(page)) for page in site.pages}
+    return records, fingerprints.recorded_digests(records)
+
+
+def assert_decides_as_the_fingerprint(content: ContentSet, config: SiteConfig, records: dict, last: dict) -> int:
+    """For every page with a record: `still_valid` (changed dependencies and identities) says
+    what comparing the whole fingerprint says. Returns how many pages it keeps."""
+    site = render.prepare_site(content, config, Caches(None), last_digests=last)
+    site.fingerprints.compare_with_last(records, site.pages)
+    kept = 0
+    for page in site.pages:
+        record = records.get(page.url)
+        if record is None:
+            continue
+        expected = site.fingerprints.of(page, record.dependencies) == record.fingerprint
+        assert site.fingerprints.still_valid(page, record) == expected, page.url
+        kept += expected
+    return kept
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(edit=edits())
+def test_the_stored_digests_keep_exactly_the_pages_the_fingerprints_keep(sample, edit):
+    config = SiteConfig(page_size=4)
+    records, last = recorded_site(sample, config)
+    assert assert_decides_as_the_fingerprint(edited(sample, edit), config, records, last) > 0
+
+
+def test_compared_on_every_core_as_in_process(sample, monkeypatch):
+    """The comparison split into many small parts for the workers decides as it does in-process."""
+    from generator.render import fingerprints
+
+    config = SiteConfig(page_size=4)
+    records, last = recorded_site(sample, config)
+    monkeypatch.setattr(fingerprints, "DIGESTS_PER_PART", 7)
+    monkeypatch.setattr(fingerprints, "IDENTITIES_PER_PART", 3)
+    monkeypatch.setattr(fingerprints, "PARALLEL_MIN_PARTS", 1)
+    for edit in [("article", 3, "title", "改过的标题"), ("article", 0, "tags", ["新话题"]),
+                 ("issue", 1, "date", "2022-01"), ("article", 5, "order", 12)]:
+        kept = assert_decides_as_the_fingerprint(edited(sample, edit), config, records, last)
+        assert 0 < kept < len(records)
+
+
+def test_digests_saved_with_other_records_are_not_used(sample):
+    config = SiteConfig(page_size=4)
+    records, last = recorded_site(sample, config)
+    site = render.prepare_site(sample, config, Caches(None))
+    stored = render.dependency_digests(site, records)
+    assert render.last_dependency_digests(stored, records) is not None
+    url = next(iter(records))
+    other = dict(records, **{url: dataclasses.replace(records[url], fingerprint="another build's")})
+    assert render.last_dependency_digests(stored, other) is None
+    assert render.last_dependency_digests({}, records) is None

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..lang.segment import loaded_for_workers
+from ..lang.segment import loaded_for_workers, word_tags
 
 MAX_TITLE_CHARS = 22
 KEEP_WHOLE_CHARS = 26  # a clause up to this long reads better whole than cut
@@ -46,9 +46,32 @@ def load_for_workers() -> None:
 
 @lru_cache(maxsize=1)
 def _tagger():
-    import jieba.posseg
+    """jieba's part-of-speech tagger over the project's tokenizer, with the dictionary's tags
+    from the cache (`word_tags`, the same table posseg reads from jieba's dictionary file)."""
+    posseg = _posseg_module()
+    tagger = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+    tagger.tokenizer = _tokenizer().python_tokenizer()  # posseg needs jieba's own tokenizer
+    tagger.word_tag_tab = dict(word_tags())  # posseg adds user words' tags to its table
+    return tagger
 
-    return jieba.posseg.POSTokenizer(_tokenizer().python_tokenizer())  # posseg needs jieba's own tokenizer
+
+def _posseg_module():
+    """`jieba.posseg`, imported without its module-level default tagger reading jieba's whole
+    dictionary (half a second) for tags nobody here asks it for: that tagger gets an empty
+    table while the module loads. Only our own tagger (above) is ever used."""
+    import sys
+
+    if "jieba.posseg" not in sys.modules:
+        import io
+
+        import jieba
+
+        jieba.dt.get_dict_file = lambda: io.BytesIO(b"")
+        try:
+            import jieba.posseg  # noqa: F401
+        finally:
+            del jieba.dt.get_dict_file
+    return sys.modules["jieba.posseg"]
 
 
 @lru_cache(maxsize=1)

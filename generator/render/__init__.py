@@ -60,8 +60,9 @@ class Site:
 
 
 def prepare_site(content: ContentSet, config: SiteConfig, caches: Caches, *, theme_dirs=None,
-                 published: Path | None = None) -> Site:
-    """`published`: the output folder, whose issue pages keep their URLs (see issue_urls.py)."""
+                 published: Path | None = None, last_digests: dict | None = None) -> Site:
+    """`published`: the output folder, whose issue pages keep their URLs (see issue_urls.py);
+    `last_digests`: the dependency digests stored by the last build (`dependency_digests`)."""
     caches.load_memo(SLUG_MEMO)
     caches.load_memo(PINYIN_MEMO)
     issue_urls = IssueUrls.load(content.root)
@@ -70,7 +71,7 @@ def prepare_site(content: ContentSet, config: SiteConfig, caches: Caches, *, the
     chain = theme_chain(config.theme, theme_dirs)
     env = make_environment(chain, caches.folder("templates"))
     pages = plan_pages(model, include_search=has_template(env, SEARCH_PAGE))
-    return Site(model, config, chain, env, pages, Fingerprints(model, global_digest(config, chain)), issue_urls,
+    return Site(model, config, chain, env, pages, Fingerprints(model, global_digest(config, chain), last_digests), issue_urls,
                 content.root, image_files, image_problems)
 
 
@@ -92,18 +93,22 @@ def render_pages(site: Site, output: StagedOutput, report: RenderReport, progres
     give the same fingerprint and its file is untouched."""
     report.issues, report.articles = len(site.model.issues), len(site.model.articles)
     fingerprints = site.fingerprints
+    fingerprints.compare_with_last(output.previous, site.pages)
     todo: list[Page] = []
     for page in site.pages:
-        keys = output.previous_dependencies(page.url)
-        if keys is not None and output.reusable(page.url, fingerprints.of(page, keys)):
+        record = output.previous.get(page.url)
+        if (record is not None and record.dependencies is not None and fingerprints.still_valid(page, record)
+                and output.reusable(page.url, record.fingerprint)):
             output.keep(page.url)
             report.pages_reused += 1
         else:
             todo.append(page)
     with tracking():  # on in the forked workers too
         # Each page is staged as it arrives: the parent never holds the whole site's HTML.
-        for page, (html, keys, fingerprint) in zip(todo, _render_all(site, todo, progress)):
-            output.put(page.url, html, fingerprint, dependencies=fingerprints.shared(keys))
+        for page, (html, keys, fingerprint, digests) in zip(todo, _render_all(site, todo, progress)):
+            fingerprints.digests.adopt(digests)
+            output.put(page.url, html, fingerprint, dependencies=fingerprints.shared(keys),
+                       identity=fingerprints.identity(page))
     report.pages_rendered = len(todo)
 
 
@@ -142,6 +147,32 @@ def inputs_digest(content: ContentSet, config: SiteConfig, theme_dirs=None) -> s
     parts = (content.signature, pictures_signature(content.root), global_digest(config, chain), code,
              file_signature(LUNR_SOURCE), data_digest())
     return hashlib.sha1("\0".join(map(str, parts)).encode()).hexdigest()
+
+
+def dependency_digests(site: Site, records: dict) -> dict:
+    """What the next build compares its model with (`last_digests`): every dependency the output
+    records name with its digest now, and a digest of the records themselves, which binds the two."""
+    return {"records": _records_token(records), "digests": site.fingerprints.recorded_digests(records)}
+
+
+def last_dependency_digests(stored: dict, records: dict) -> dict | None:
+    """The stored digests, when they were saved with these very records (else None: pages are
+    then compared by their whole fingerprint). Saved with other records (a store that could not be
+    written, a state from another build), they might lack a dependency the records name, and a
+    page would be kept although what it shows changed."""
+    digests = stored.get("digests")
+    if not isinstance(digests, dict) or stored.get("records") != _records_token(records):
+        return None
+    return digests
+
+
+def _records_token(records: dict) -> str:
+    """Every record's path, fingerprint, time and size: the records of another build differ."""
+    digest = hashlib.sha1()
+    for rel in sorted(records):
+        record = records[rel]
+        digest.update(f"{rel}\0{record.fingerprint}\0{record.mtime_ns}\0{record.size}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def records_listing(records: dict, keep: tuple[str, ...] = DEFAULT_KEEP) -> str:
@@ -213,17 +244,18 @@ def save_memos(caches: Caches) -> None:
 
 # --- rendering pages, on every core when there are many ----------------------------------------
 
-def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> Iterator[tuple[bytes, tuple, str]]:
+def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> Iterator[tuple[bytes, tuple, str, dict]]:
     report = (lambda done, total: progress("render", done, total)) if progress else None
     return fork_imap(_render_one, pages, (site.env, site.model, site.fingerprints), min_items=PARALLEL_MIN_PAGES,
                      chunk=50, progress=report, prepare=lambda: load_templates(site.env))
 
 
-def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple, str]:
-    """One page's bytes, the keys of the views it read (sorted) and its fingerprint, in a worker
-    process (the digests are computed there too, on every core) or here."""
+def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple, str, dict]:
+    """One page's bytes, the keys of the views it read (sorted), its fingerprint and the
+    dependency digests first computed for it, in a worker process (the digests are computed there
+    too, on every core) or here."""
     env, model, fingerprints = context
     with recording() as read:
         html = render_page(env, page, model)
     keys = tuple(sorted(read))
-    return html, keys, fingerprints.of(page, keys)
+    return html, keys, fingerprints.of(page, keys), fingerprints.digests.take_fresh()

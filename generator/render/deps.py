@@ -127,24 +127,40 @@ def derived(method):
 
 # --- digests -----------------------------------------------------------------------------------
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def value_text(value) -> str:
     """A stable text of a field's value: views by their key, everything else by its repr (the
     content records are dataclasses of text, numbers and lists: their repr is stable)."""
+    kind = type(value)
+    if kind in _SCALARS:  # most fields (this runs for every dependency of the site)
+        return repr(value)
     if isinstance(value, Tracked):
         return repr(object.__getattribute__(value, "dep_key"))
     if isinstance(value, (list, tuple)):
-        if not any(isinstance(item, (Tracked, list, tuple)) or _holds_views(item) for item in value):
+        if not any(type(item) not in _SCALARS and (isinstance(item, (Tracked, list, tuple)) or _holds_views(item))
+                   for item in value):
             return repr(value)
+        if all(isinstance(item, Tracked) for item in value):  # a list of views (the same text, sooner)
+            return "[" + ",".join([repr(object.__getattribute__(item, "dep_key")) for item in value]) + "]"
         return "[" + ",".join(value_text(item) for item in value) + "]"
     if _holds_views(value):  # a small record linking views (a credit: person and role)
         return type(value).__name__ + "(" + ",".join(
-            f"{f.name}={value_text(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
+            f"{name}={value_text(getattr(value, name))}" for name in _field_names(kind)) + ")"
     return repr(value)
 
 
+@functools.lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a dataclass type (empty for any other type)."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
 def _holds_views(value) -> bool:
-    return (dataclasses.is_dataclass(value) and not isinstance(value, type)
-            and any(isinstance(getattr(value, f.name), Tracked) for f in dataclasses.fields(value)))
+    return any(isinstance(getattr(value, name), Tracked) for name in _field_names(type(value)))
 
 
 GONE = "gone"  # the digest of a dependency whose view is no longer in the model
@@ -159,6 +175,7 @@ class Digests:
         self._model = model
         self._digests: dict = {}
         self._entries: dict = {}  # dependency -> its part of a fingerprint
+        self._fresh: dict = {}  # computed since `take_fresh` last asked (a worker sends them home)
 
     def of(self, dependency) -> str:
         digest = self._digests.get(dependency)
@@ -173,8 +190,23 @@ class Digests:
                     with not_recording():
                         value = value()
                 digest = hashlib.sha1(value_text(value).encode("utf-8", "surrogatepass")).hexdigest()
-            self._digests[dependency] = digest
+            self._digests[dependency] = self._fresh[dependency] = digest
         return digest
+
+    def take_fresh(self) -> dict:
+        """The digests computed since the last call: a render worker returns them with its pages,
+        so that the parent can store every dependency's digest without computing it again."""
+        fresh, self._fresh = self._fresh, {}
+        return fresh
+
+    @property
+    def computed(self) -> dict:
+        """Every digest computed (or adopted) so far."""
+        return self._digests
+
+    def adopt(self, digests: dict) -> None:
+        """Digests a worker computed from the same model (forked from this process)."""
+        self._digests.update(digests)
 
     def fingerprint(self, identity: str, dependencies: tuple) -> str:
         """`dependencies` sorted (as `Fingerprints.canonical` keeps them)."""

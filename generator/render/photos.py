@@ -146,14 +146,17 @@ def _resized(data: bytes, fmt: str) -> list[tuple[int, int, bytes]]:
     return out
 
 
-def image_sources(article, content_root: Path) -> tuple[list[tuple[Path, str | None]], list[str]]:
-    """(file, front-matter caption) of every picture of an article, and problems with the list."""
+def image_sources(article, content_root: Path, root: Path | None = None,
+                  picture_folders: dict[str, set[str]] | None = None) -> tuple[list[tuple[Path, str | None]], list[str]]:
+    """(file, front-matter caption) of every picture of an article, and problems with the list.
+    `root`: the content folder resolved; `picture_folders`: `picture_folders(content_root)`
+    (both read once for the whole site instead of once per article)."""
     issue_dir = content_root / article.issue
     folder = issue_dir / article.slug
     sources: list[tuple[Path, str | None]] = []
     problems: list[str] = []
     seen: set[Path] = set()
-    root = content_root.resolve()
+    root = root or content_root.resolve()
     for entry in article.images:
         name = entry["file"]
         candidates = [folder / name, issue_dir / name]
@@ -166,7 +169,9 @@ def image_sources(article, content_root: Path) -> tuple[list[tuple[Path, str | N
             continue
         seen.add(path.resolve())
         sources.append((path, entry.get("caption")))
-    if folder.is_dir() and not folder.is_symlink():
+    has_folder = (folder.is_dir() and not folder.is_symlink() if picture_folders is None
+                  else article.slug in picture_folders.get(article.issue, ()))
+    if has_folder:
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".") or not path.is_file() or path.resolve() in seen:
                 continue
@@ -183,10 +188,13 @@ def attach_images(model, content_root: Path | None, caches: Caches) -> tuple[dic
     publish (site path -> bytes) and the problems (file: reason) of pictures skipped."""
     files: dict[str, bytes] = {}
     problems: list[str] = []
+    root = content_root.resolve() if content_root is not None else None
+    folders = picture_folders(content_root) if content_root is not None else {}
     for view in model.articles:
         rest, captions = split_captions(view.article.body)
         layout = PhotoLayout(body=view.article.body, captions=captions)
-        sources, found = (image_sources(view.article, content_root) if content_root is not None else ([], []))
+        sources, found = (image_sources(view.article, content_root, root, folders) if content_root is not None
+                          else ([], []))
         problems.extend(found)
         for path, caption in sources:
             rel = path.relative_to(content_root).as_posix()
@@ -250,6 +258,24 @@ def pictures_signature(content_root: Path | None) -> str:
             if not name.startswith(".") and rel != ".":
                 found.append((f"{rel}/{name}", file_signature(os.path.join(folder, name))))
     return hashlib.sha1(repr(found).encode()).hexdigest()
+
+
+def picture_folders(content_root: Path) -> dict[str, set[str]]:
+    """The real folders (not links) inside each issue folder, by issue: where pictures may be."""
+    found: dict[str, set[str]] = {}
+    try:
+        issues = [entry for entry in os.scandir(content_root) if entry.is_dir()]
+    except OSError:
+        return found
+    for issue in issues:
+        try:
+            with os.scandir(issue.path) as entries:
+                names = {entry.name for entry in entries if entry.is_dir(follow_symlinks=False)}
+        except OSError:
+            continue
+        if names:
+            found[issue.name] = names
+    return found
 
 
 def _orphan_folders(model, content_root: Path) -> list[str]:

@@ -118,7 +118,7 @@ class ZipEntry:
     name: str
     crc: int
     size: int
-    compressed: bytes
+    compressed: bytes | memoryview  # a view into the previous zip for a member carried over
 
     @classmethod
     def of(cls, name: str, data: bytes) -> "ZipEntry":
@@ -159,25 +159,53 @@ def zip_bytes(entries: list[ZipEntry]) -> bytes:
 
 
 def _previous_entries(output: StagedOutput) -> dict[str, ZipEntry]:
-    """Members of the previous build's zip, by site path; empty when there is none to trust."""
+    """Members of the previous build's zip, by site path; empty when there is none to trust.
+
+    The zip is one this project wrote (its record says so: same time and size as when it was
+    written), so its directory is read here in one pass over the file read whole, the members
+    left where they are (views of that one buffer, not a copy each)."""
     path = output.output_dir / OFFLINE_ZIP
     record = output.previous.get(OFFLINE_ZIP)
     if record is None or not output.reusable(OFFLINE_ZIP, record.fingerprint or ""):
         return {}  # no zip, or one somebody changed since the previous build wrote it
-    entries: dict[str, ZipEntry] = {}
-    prefix = ZIP_FOLDER + "/"
     try:
-        with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
-            for info in archive.infolist():
-                if not info.filename.startswith(prefix) or info.compress_type != zipfile.ZIP_DEFLATED:
-                    continue
-                handle.seek(info.header_offset + 26)
-                name_length, extra_length = struct.unpack("<HH", handle.read(4))
-                handle.seek(info.header_offset + 30 + name_length + extra_length)
-                entries[info.filename[len(prefix):]] = ZipEntry(info.filename, info.CRC, info.file_size,
-                                                                handle.read(info.compress_size))
-    except (OSError, zipfile.BadZipFile, struct.error):
+        data = memoryview(path.read_bytes())
+        return _zip_members(data, ZIP_FOLDER + "/")
+    except (OSError, struct.error, ValueError, UnicodeDecodeError):
         return {}
+
+
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")  # a central directory header (46 bytes)
+_LOCAL = struct.Struct("<IHHHHHIIIHH")  # a local file header (30 bytes)
+_END = struct.Struct("<IHHHHIIH")  # the end of central directory record (22 bytes, no comment)
+
+
+def _zip_members(data: memoryview, prefix: str) -> dict[str, ZipEntry]:
+    """The deflated members under `prefix` of a zip without a comment or zip64 records (as
+    `zip_bytes` writes them); ValueError when the bytes are not such a zip."""
+    if len(data) < _END.size:
+        raise ValueError("too short for a zip")
+    signature, _, _, _, count, directory_size, offset, comment = _END.unpack_from(data, len(data) - _END.size)
+    if signature != 0x06054B50 or comment or offset + directory_size > len(data) - _END.size:
+        raise ValueError("no end of central directory where a zip written here has it")
+    entries: dict[str, ZipEntry] = {}
+    position = offset
+    for _ in range(count):
+        (signature, _, _, flags, method, _, _, crc, compressed_size, size, name_length, extra_length,
+         comment_length, _, _, _, header_offset) = _CENTRAL.unpack_from(data, position)
+        if signature != 0x02014B50:
+            raise ValueError("a broken central directory")
+        name_start = position + _CENTRAL.size
+        name = bytes(data[name_start:name_start + name_length]).decode("utf-8" if flags & 0x0800 else "cp437")
+        position = name_start + name_length + extra_length + comment_length
+        local = _LOCAL.unpack_from(data, header_offset)
+        if local[0] != 0x04034B50:
+            raise ValueError("a broken local header")
+        start = header_offset + _LOCAL.size + local[9] + local[10]
+        if start + compressed_size > len(data):
+            raise ValueError("a member runs past the end of the file")
+        if method == zipfile.ZIP_DEFLATED and name.startswith(prefix):
+            entries[name[len(prefix):]] = ZipEntry(name, crc, size, data[start:start + compressed_size])
     return entries
 
 
