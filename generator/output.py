@@ -289,6 +289,30 @@ class StagedOutput:
         self.records[rel] = OutputRecord(fingerprint, digest, size, mtime_ns, dependencies, identity)
         self.report.written.append(rel)
 
+    def put_chunks(self, rel: str, chunks, fingerprint: str | None = None) -> None:
+        """`put` for a file too big to hold twice in memory (the offline zip): its bytes arrive
+        as `chunks` and are written to the staging folder as they come, hashed on the way."""
+        self._claim(rel)
+        target = self._staged(rel)
+        digest = hashlib.sha1()
+        with open(target, "wb") as handle:
+            for chunk in chunks:
+                digest.update(chunk)
+                handle.write(chunk)
+        digest = digest.hexdigest()
+        old, record = self._old(rel), self.previous.get(rel)
+        signature, staged = _signature(old), _signature(target)
+        if signature is not None and (
+                record.digest == digest and signature == (record.mtime_ns, record.size) if record is not None
+                else signature[1] == staged[1] and _read(old) == _read(target)):
+            os.unlink(target)
+            self.records[rel] = OutputRecord(fingerprint, digest, signature[1], signature[0])
+            self._carried.append(rel)
+            self.report.unchanged += 1
+            return
+        self.records[rel] = OutputRecord(fingerprint, digest, staged[1], staged[0])
+        self.report.written.append(rel)
+
     def site_files(self) -> list[str]:
         """Every file the committed site will hold, so far (put or kept), sorted."""
         return sorted(self.records)

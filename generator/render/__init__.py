@@ -105,10 +105,9 @@ def render_pages(site: Site, output: StagedOutput, report: RenderReport, progres
             todo.append(page)
     with tracking():  # on in the forked workers too
         # Each page is staged as it arrives: the parent never holds the whole site's HTML.
-        for page, (html, keys, fingerprint, digests) in zip(todo, _render_all(site, todo, progress)):
+        for page, (html, keys, fingerprint, identity, digests) in zip(todo, _render_all(site, todo, progress)):
             fingerprints.digests.adopt(digests)
-            output.put(page.url, html, fingerprint, dependencies=fingerprints.shared(keys),
-                       identity=fingerprints.identity(page))
+            output.put(page.url, html, fingerprint, dependencies=fingerprints.shared(keys), identity=identity)
     report.pages_rendered = len(todo)
 
 
@@ -244,18 +243,19 @@ def save_memos(caches: Caches) -> None:
 
 # --- rendering pages, on every core when there are many ----------------------------------------
 
-def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> Iterator[tuple[bytes, tuple, str, dict]]:
+def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> Iterator[tuple[bytes, tuple, str, str, dict]]:
     report = (lambda done, total: progress("render", done, total)) if progress else None
     return fork_imap(_render_one, pages, (site.env, site.model, site.fingerprints), min_items=PARALLEL_MIN_PAGES,
                      chunk=50, progress=report, prepare=lambda: load_templates(site.env))
 
 
-def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple, str, dict]:
-    """One page's bytes, the keys of the views it read (sorted), its fingerprint and the
-    dependency digests first computed for it, in a worker process (the digests are computed there
-    too, on every core) or here."""
+def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple, str, str, dict]:
+    """One page's bytes, the keys of the views it read (sorted), its fingerprint and identity,
+    and the dependency digests first computed for it, in a worker process (the digests are
+    computed there too, on every core) or here."""
     env, model, fingerprints = context
     with recording() as read:
         html = render_page(env, page, model)
     keys = tuple(sorted(read))
-    return html, keys, fingerprints.of(page, keys), fingerprints.digests.take_fresh()
+    fingerprint, identity = fingerprints.of_page(page, keys)
+    return html, keys, fingerprint, identity, fingerprints.digests.take_fresh()

@@ -46,14 +46,14 @@ IDENTITIES_PER_PART = 2_000
 PARALLEL_MIN_PARTS = 4
 
 
-def _compare_part(context: tuple, part: tuple[str, list]) -> list[int]:
-    """The positions in `part` of the dependencies whose digest changed, or of the pages whose
-    identity did (a worker sends back only these few numbers)."""
+def _compare_part(context: tuple, part: tuple[str, list]) -> list:
+    """The dependencies in `part` whose digest changed, as (position, digest now), or the
+    positions of the pages whose identity did (a worker sends back only these few)."""
     fingerprints, records = context
     kind, items = part
     if kind == "digests":
         digest_of, last = fingerprints.digests.of, fingerprints._last_digests
-        return [index for index, dependency in enumerate(items) if digest_of(dependency) != last[dependency]]
+        return [(index, digest) for index, digest in enumerate(map(digest_of, items)) if digest != last[items[index]]]
     identity = fingerprints.identity
     return [index for index, page in enumerate(items) if identity(page) != records[page.url].identity]
 
@@ -79,6 +79,13 @@ class Fingerprints:
     def of(self, page, keys) -> str:
         return self.digests.fingerprint(page_identity(page, self.global_key), keys)
 
+    def of_page(self, page, keys) -> tuple[str, str]:
+        """The fingerprint and the identity of a page just rendered (its identity text made once:
+        a year's calendar is hundreds of kilobytes of it)."""
+        identity = page_identity(page, self.global_key)
+        return (self.digests.fingerprint(identity, keys),
+                hashlib.sha1(identity.encode("utf-8")).hexdigest())
+
     def identity(self, page) -> str:
         """The digest of a page's identity, stored with its output record."""
         return hashlib.sha1(page_identity(page, self.global_key).encode("utf-8")).hexdigest()
@@ -102,7 +109,9 @@ class Fingerprints:
         for (kind, items), positions in zip(parts, fork_map(_compare_part, parts, (self, records),
                                                             min_items=PARALLEL_MIN_PARTS)):
             if kind == "digests":
-                changed.update(items[index] for index in positions)
+                now = {items[index]: digest for index, digest in positions}
+                self.digests.adopt(now)
+                changed.update(now)
             else:
                 moved.update(items[index].url for index in positions)
         self._changed, self._moved = changed, moved

@@ -17,11 +17,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import mmap
 import posixpath
 import struct
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,20 +90,24 @@ def stage_offline_zip(output: StagedOutput, version: str) -> None:
     files = [rel for rel in output.site_files() if not is_derived(rel)]
     # Entries of files unchanged since the previous build are copied, still compressed, from the
     # previous zip (which was made from exactly the previous build's files): a new issue costs
-    # compressing its own few dozen files, not the whole archive again.
-    previous = _previous_entries(output)
-    unchanged = {rel for rel in files if rel in previous and rel in output.previous
-                 and output.previous[rel].digest == output.records[rel].digest}
-    def compressed(rel: str) -> ZipEntry:
-        return ZipEntry.of(f"{ZIP_FOLDER}/{rel}", output.read(rel))
+    # compressing its own few dozen files, not the whole archive again. The new zip is written
+    # as it is made, the old one mapped, not read: neither is held in memory whole.
+    with _previous_zip(output) as previous:
+        unchanged = {rel for rel in files if rel in previous and rel in output.previous
+                     and output.previous[rel].digest == output.records[rel].digest}
 
-    changed = [rel for rel in files if rel not in unchanged]
-    # zlib and file reads let go of the interpreter lock: threads compress on every core.
-    with ThreadPoolExecutor(max_workers=worker_count()) as pool:
-        fresh = dict(zip(changed, pool.map(compressed, changed)))
-    entries = [ZipEntry.of(f"{ZIP_FOLDER}/README.txt", README.encode("utf-8"))]
-    entries += [previous[rel] if rel in unchanged else fresh[rel] for rel in files]
-    output.put(OFFLINE_ZIP, zip_bytes(entries), fingerprint)
+        def compressed(rel: str) -> ZipEntry:
+            return ZipEntry.of(f"{ZIP_FOLDER}/{rel}", output.read(rel))
+
+        changed = [rel for rel in files if rel not in unchanged]
+        # zlib and file reads let go of the interpreter lock: threads compress on every core.
+        with ThreadPoolExecutor(max_workers=worker_count()) as pool:
+            fresh = dict(zip(changed, pool.map(compressed, changed)))
+        entries = [ZipEntry.of(f"{ZIP_FOLDER}/README.txt", README.encode("utf-8"))]
+        entries += [previous[rel] if rel in unchanged else fresh[rel] for rel in files]
+        check_zip_size(entries)
+        output.put_chunks(OFFLINE_ZIP, zip_chunks(entries), fingerprint)
+        entries.clear()  # views into the previous zip: gone before its map closes
 
 
 def offline_zip(files: dict[str, bytes]) -> bytes:
@@ -132,47 +138,77 @@ _ZIP_LIMIT = 0xFFFF  # entries (and 4 GiB of bytes) a zip without zip64 records 
 
 
 def zip_bytes(entries: list[ZipEntry]) -> bytes:
-    """The zip file of `entries` in their order: fixed time, Unix permissions 0644, UTF-8 names,
-    deflate; written here (not with zipfile) so that members of the previous zip can be reused
-    compressed as they are. Readable by zipfile, unzip and every archive tool."""
+    """The zip file of `entries` in their order (see `zip_chunks`)."""
+    check_zip_size(entries)
+    return b"".join(zip_chunks(entries))
+
+
+def check_zip_size(entries: list[ZipEntry]) -> None:
+    """ZipTooLarge unless a zip without zip64 records holds the entries."""
     if len(entries) >= _ZIP_LIMIT:
         raise ZipTooLarge(f"{len(entries)} files, more than a zip without zip64 records holds")
-    out = io.BytesIO()
-    central = io.BytesIO()
+    total = sum(_LOCAL.size + 2 * len(entry.name.encode("utf-8")) + _CENTRAL.size + len(entry.compressed)
+                for entry in entries)
+    if total + _END.size >= 0xFFFFFFFF:
+        raise ZipTooLarge("more than 4 GiB, more than a zip without zip64 records holds")
+
+
+def zip_chunks(entries: list[ZipEntry]):
+    """The bytes of the zip file of `entries` in their order, piece by piece: fixed time, Unix
+    permissions 0644, UTF-8 names, deflate; written here (not with zipfile) so that members of
+    the previous zip can be reused compressed as they are. Readable by zipfile, unzip and every
+    archive tool. Call `check_zip_size` first."""
+    central = []
+    offset = 0
     for entry in entries:
         name = entry.name.encode("utf-8")
         flags = 0 if entry.name.isascii() else 0x0800  # 0x0800: the name is UTF-8
-        offset = out.tell()
         common = struct.pack("<HHHHHIII", 20, flags, 8, _DOS_TIME, _DOS_DATE, entry.crc,
                              len(entry.compressed), entry.size)
-        out.write(struct.pack("<I", 0x04034B50) + common + struct.pack("<HH", len(name), 0) + name)
-        out.write(entry.compressed)
-        central.write(struct.pack("<IH", 0x02014B50, (3 << 8) | 20) + common
-                      + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0o100644 << 16, offset) + name)
-    directory = central.getvalue()
-    start = out.tell()
-    if start + len(directory) >= 0xFFFFFFFF:
-        raise ZipTooLarge("more than 4 GiB, more than a zip without zip64 records holds")
-    out.write(directory)
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), start, 0))
-    return out.getvalue()
+        header = struct.pack("<I", 0x04034B50) + common + struct.pack("<HH", len(name), 0) + name
+        central.append(struct.pack("<IH", 0x02014B50, (3 << 8) | 20) + common
+                       + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0o100644 << 16, offset) + name)
+        yield header
+        yield entry.compressed
+        offset += len(header) + len(entry.compressed)
+    directory = b"".join(central)
+    yield directory
+    yield struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0)
 
 
-def _previous_entries(output: StagedOutput) -> dict[str, ZipEntry]:
-    """Members of the previous build's zip, by site path; empty when there is none to trust.
+@contextmanager
+def _previous_zip(output: StagedOutput):
+    """Members of the previous build's zip, by site path (views into the file, mapped for the
+    duration); empty when there is none to trust.
 
     The zip is one this project wrote (its record says so: same time and size as when it was
-    written), so its directory is read here in one pass over the file read whole, the members
-    left where they are (views of that one buffer, not a copy each)."""
+    written), so its directory is read here in one pass, the members left where they are."""
     path = output.output_dir / OFFLINE_ZIP
     record = output.previous.get(OFFLINE_ZIP)
     if record is None or not output.reusable(OFFLINE_ZIP, record.fingerprint or ""):
-        return {}  # no zip, or one somebody changed since the previous build wrote it
+        yield {}  # no zip, or one somebody changed since the previous build wrote it
+        return
     try:
-        data = memoryview(path.read_bytes())
-        return _zip_members(data, ZIP_FOLDER + "/")
-    except (OSError, struct.error, ValueError, UnicodeDecodeError):
-        return {}
+        with open(path, "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        yield {}
+        return
+    view = memoryview(mapped)
+    entries: dict[str, ZipEntry] = {}
+    try:
+        try:
+            entries = _zip_members(view, ZIP_FOLDER + "/")
+        except (struct.error, ValueError, UnicodeDecodeError):
+            entries = {}
+        yield entries
+    finally:
+        entries.clear()  # the members' views must go before the map can close
+        try:
+            view.release()
+            mapped.close()
+        except BufferError:  # a member still held (an error on the way): closed when it goes
+            pass
 
 
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")  # a central directory header (46 bytes)
