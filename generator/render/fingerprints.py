@@ -153,5 +153,5 @@ class Fingerprints:
 
     def shared(self, keys) -> tuple:
         """Sorted keys as a tuple of shared objects (keys a worker sent are copies of their own)."""
-        canonical = self._canonical
-        return tuple(canonical.setdefault(key, key) for key in keys)
+        adopt = self._canonical.setdefault
+        return tuple(map(adopt, keys, keys))
