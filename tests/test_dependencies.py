@@ -197,3 +197,13 @@ def test_digests_saved_with_other_records_are_not_used(sample):
     other = dict(records, **{url: dataclasses.replace(records[url], fingerprint="another build's")})
     assert render.last_dependency_digests(stored, other) is None
     assert render.last_dependency_digests({}, records) is None
+
+
+def test_records_of_an_earlier_version_without_identities_are_compared_by_fingerprint(sample):
+    """A render state written before identities were recorded still lets unchanged pages be
+    kept: those records are compared by their whole fingerprint."""
+    config = SiteConfig(page_size=4)
+    records, last = recorded_site(sample, config)
+    older = {url: dataclasses.replace(record, identity=None) for url, record in records.items()}
+    kept = assert_decides_as_the_fingerprint(edited(sample, ("article", 3, "title", "改过的标题")), config, older, last)
+    assert 0 < kept < len(older)
