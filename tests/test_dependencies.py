@@ -75,6 +75,12 @@ def edits(draw):
     return ("issue", draw(st.integers(min_value=0, max_value=3)), field, draw(ISSUE_EDITS[field]))
 
 
+def random_edits(test):
+    """Run `test` on random one-field edits of the sample site (one fixture for every example)."""
+    return settings(max_examples=40, deadline=None, suppress_health_check=[
+        HealthCheck.too_slow, HealthCheck.function_scoped_fixture])(given(edit=edits())(test))
+
+
 def edited(content: ContentSet, edit) -> ContentSet:
     kind, index, field, value = edit
     issues = dict(content.issues)
@@ -91,9 +97,7 @@ def edited(content: ContentSet, edit) -> ContentSet:
     return ContentSet(issues=issues, articles=articles, errors=[])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
-@given(edit=edits())
+@random_edits
 def test_a_page_carried_over_has_the_bytes_a_fresh_render_gives(sample, edit):
     config = SiteConfig(page_size=4)
     before_site, before = render_everything(sample, config)
@@ -163,9 +167,7 @@ def assert_decides_as_the_fingerprint(content: ContentSet, config: SiteConfig, r
     return kept
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
-@given(edit=edits())
+@random_edits
 def test_the_stored_digests_keep_exactly_the_pages_the_fingerprints_keep(sample, edit):
     config = SiteConfig(page_size=4)
     records, last = recorded_site(sample, config)

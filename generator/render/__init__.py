@@ -167,11 +167,7 @@ def last_dependency_digests(stored: dict, records: dict) -> dict | None:
 
 def _records_token(records: dict) -> str:
     """Every record's path, fingerprint, time and size: the records of another build differ."""
-    digest = hashlib.sha1()
-    for rel in sorted(records):
-        record = records[rel]
-        digest.update(f"{rel}\0{record.fingerprint}\0{record.mtime_ns}\0{record.size}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return _listing_digest({rel: (record.fingerprint, record.mtime_ns, record.size) for rel, record in records.items()})
 
 
 def records_listing(records: dict, keep: tuple[str, ...] = DEFAULT_KEEP) -> str:
@@ -205,11 +201,11 @@ def output_listing(output_dir: Path, keep: tuple[str, ...] = DEFAULT_KEEP) -> st
     return _listing_digest(found)
 
 
-def _listing_digest(files: dict[str, tuple[int, int]]) -> str:
+def _listing_digest(files: dict[str, tuple]) -> str:
+    """A digest of paths and what is known of each (time and size, say), in path order."""
     digest = hashlib.sha1()
     for rel in sorted(files):
-        mtime_ns, size = files[rel]
-        digest.update(f"{rel}\0{mtime_ns}\0{size}\n".encode("utf-8", "surrogatepass"))
+        digest.update(("\0".join([rel, *map(str, files[rel])]) + "\n").encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

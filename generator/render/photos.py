@@ -146,17 +146,16 @@ def _resized(data: bytes, fmt: str) -> list[tuple[int, int, bytes]]:
     return out
 
 
-def image_sources(article, content_root: Path, root: Path | None = None,
-                  picture_folders: dict[str, set[str]] | None = None) -> tuple[list[tuple[Path, str | None]], list[str]]:
+def image_sources(article, content_root: Path, root: Path,
+                  folders: dict[str, set[str]]) -> tuple[list[tuple[Path, str | None]], list[str]]:
     """(file, front-matter caption) of every picture of an article, and problems with the list.
-    `root`: the content folder resolved; `picture_folders`: `picture_folders(content_root)`
-    (both read once for the whole site instead of once per article)."""
+    `root`: the content folder resolved; `folders`: `picture_folders(content_root)` (both read
+    once for the whole site instead of once per article)."""
     issue_dir = content_root / article.issue
     folder = issue_dir / article.slug
     sources: list[tuple[Path, str | None]] = []
     problems: list[str] = []
     seen: set[Path] = set()
-    root = root or content_root.resolve()
     for entry in article.images:
         name = entry["file"]
         candidates = [folder / name, issue_dir / name]
@@ -169,9 +168,7 @@ def image_sources(article, content_root: Path, root: Path | None = None,
             continue
         seen.add(path.resolve())
         sources.append((path, entry.get("caption")))
-    has_folder = (folder.is_dir() and not folder.is_symlink() if picture_folders is None
-                  else article.slug in picture_folders.get(article.issue, ()))
-    if has_folder:
+    if article.slug in folders.get(article.issue, ()):
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".") or not path.is_file() or path.resolve() in seen:
                 continue

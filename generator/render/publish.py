@@ -113,7 +113,8 @@ def offline_zip(files: dict[str, bytes]) -> bytes:
     """A deterministic zip of `files` under one folder: the same files give the same bytes."""
     entries = [ZipEntry.of(f"{ZIP_FOLDER}/README.txt", README.encode("utf-8"))]
     entries += [ZipEntry.of(f"{ZIP_FOLDER}/{rel}", files[rel]) for rel in sorted(files)]
-    return zip_bytes(entries)
+    check_zip_size(entries)
+    return b"".join(zip_chunks(entries))
 
 
 @dataclass(frozen=True)
@@ -134,12 +135,6 @@ class ZipEntry:
 _DOS_DATE = ((ZIP_TIME[0] - 1980) << 9) | (ZIP_TIME[1] << 5) | ZIP_TIME[2]
 _DOS_TIME = (ZIP_TIME[3] << 11) | (ZIP_TIME[4] << 5) | (ZIP_TIME[5] // 2)
 _ZIP_LIMIT = 0xFFFF  # entries (and 4 GiB of bytes) a zip without zip64 records holds
-
-
-def zip_bytes(entries: list[ZipEntry]) -> bytes:
-    """The zip file of `entries` in their order (see `zip_chunks`)."""
-    check_zip_size(entries)
-    return b"".join(zip_chunks(entries))
 
 
 def check_zip_size(entries: list[ZipEntry]) -> None:
@@ -217,7 +212,7 @@ _END = struct.Struct("<IHHHHIIH")  # the end of central directory record (22 byt
 
 def _zip_members(data: memoryview, prefix: str) -> dict[str, ZipEntry]:
     """The deflated members under `prefix` of a zip without a comment or zip64 records (as
-    `zip_bytes` writes them); ValueError when the bytes are not such a zip."""
+    `zip_chunks` writes them); ValueError when the bytes are not such a zip."""
     if len(data) < _END.size:
         raise ValueError("too short for a zip")
     signature, _, _, _, count, directory_size, offset, comment = _END.unpack_from(data, len(data) - _END.size)
