@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test setup rsync nginx browser bench bench-peers clean
+.PHONY: site test setup bytecode rsync nginx browser bench bench-peers clean
 
 site: setup
 	$(PYTHON) build.py
@@ -11,7 +11,13 @@ site: setup
 test: setup browser nginx
 	$(PYTHON) -m pytest
 
-setup: $(VENV)/.installed node_modules/.installed rsync
+setup: $(VENV)/.installed node_modules/.installed rsync bytecode
+
+# The generator's own modules compiled once, as pip compiles the packages it installs: where
+# PYTHONDONTWRITEBYTECODE is set, every build would otherwise compile them again (70 ms of a
+# build with nothing to do). Up to date, this takes 50 ms.
+bytecode: $(VENV)/.installed
+	$(PYTHON) -m compileall -q generator
 
 # `build.py deploy` runs the real rsync (Debian's package).
 rsync:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -92,3 +94,87 @@ def _serial(function, items, context, progress, offset: int = 0, total: int | No
         yield function(context, item)
         if progress and (index % 100 == 0 or index == total):
             progress(index, total)
+
+
+class Forked:
+    """`function(*args)` computed in a forked child while the caller goes on; `result()` waits
+    for it. Where no child can be had, the function runs in-process when its result is asked
+    for. For work made of system calls (listing and stat'ing thousands of files): a thread would
+    hold Python's lock for all that lies between them, a child runs on the other core."""
+
+    def __init__(self, function: Callable[..., R], *args):
+        self._call = (function, args)
+        self._pid: int | None = None
+        self._pipe: int | None = None
+        if "fork" not in multiprocessing.get_all_start_methods() or worker_count() < 2:
+            return
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:  # no processes to be had
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child: compute, send, and leave without running the parent's exit code
+            os.close(read_end)
+            try:
+                try:
+                    outcome = (True, function(*args))
+                except Exception as exc:
+                    outcome = (False, exc)
+                with os.fdopen(write_end, "wb") as out:
+                    pickle.dump(outcome, out)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self._pid, self._pipe = pid, read_end
+
+    def result(self):
+        """The function's result, or its exception raised again here. A child that died or sent
+        nothing usable is not trusted: the function is run again in-process."""
+        function, args = self._call
+        if self._pid is None:
+            return function(*args)
+        try:
+            with os.fdopen(self._pipe, "rb") as data:
+                sent = data.read()
+        finally:
+            self._pipe = None
+            self._reap()
+        try:
+            succeeded, value = pickle.loads(sent)
+        except Exception:
+            return function(*args)
+        if not succeeded:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Not needed after all: the child is stopped and reaped (`result()` would now compute
+        in-process)."""
+        if self._pid is None:
+            return
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except OSError:
+            pass
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        self._reap()
+
+    def _reap(self) -> None:
+        pid, self._pid = self._pid, None
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+    def __enter__(self) -> "Forked":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cancel()

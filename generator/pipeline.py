@@ -23,17 +23,17 @@ from dataclasses import replace as _replace
 from pathlib import Path
 from typing import TextIO
 
-from . import render, search
 from .caches import DEFAULT_CACHE_DIR, Caches, folder_key
 from .config import ConfigError, SiteConfig
 from .content import ISSUE_FILE, ContentSet, load_content, remember_parsed
 from .content.state import ImportState
 from .content.write import record_withdrawals, write_issue
-from .enrich.issues import enrich_issues
 from .ingest.seeds import find_changed_seeds, split_seeds
 from .ingest.doubts import count_open as count_open_doubts
 from .lang import segment
 from .output import SITE_MARKER, OutputRecord, StagedOutput, check_output_dir, check_shrink, marker_bytes, read_marker
+from .parallel import Forked
+from .render import uptodate
 from .report import BuildReport, ImportReport, RenderReport
 from .review import display_path, pending_counts
 from .sitedata import data_digest, use_site_data
@@ -78,18 +78,28 @@ def run_build(paths: BuildPaths, config: SiteConfig, *, import_only: bool = Fals
     use_site_data(paths.site)
     _check_site_data()
 
-    report.imported = import_seeds(paths.seeds, paths.content, project_root=paths.project_root, caches=caches,
-                                   progress=progress, clock=clock, restore=restore)
-    if not import_only:
-        with clock.stage("load"):
-            content = load_content(paths.content, caches)
-        protected = [p for p in (paths.seeds, paths.content, paths.cache, paths.project_root) if p]
-        report.rendered = build_site(content, paths.output, config, caches=caches, theme_dirs=theme_dirs,
-                                     full=full, protected=protected, progress=progress, clock=clock,
-                                     allow_shrink=allow_shrink, content_dir=paths.content)
-        report.pending = pending_counts(paths.content, content)
-    else:
-        report.pending = pending_counts(paths.content, load_content(paths.content, caches))
+    # What a build with nothing to do must check besides the content (every output file's time
+    # and size, the pictures) is surveyed on the other core while the seeds and content are read.
+    survey = None if import_only or full else uptodate.survey_later(paths.output, paths.content, tuple(config.keep))
+    try:
+        report.imported = import_seeds(paths.seeds, paths.content, project_root=paths.project_root, caches=caches,
+                                       progress=progress, clock=clock, restore=restore)
+        if survey is not None and report.imported.imported:
+            survey.cancel()  # surveyed before the import wrote into the content folder: not used
+            survey = None
+        if not import_only:
+            with clock.stage("load"):
+                content = load_content(paths.content, caches)
+            protected = [p for p in (paths.seeds, paths.content, paths.cache, paths.project_root) if p]
+            report.rendered = build_site(content, paths.output, config, caches=caches, theme_dirs=theme_dirs,
+                                         full=full, protected=protected, progress=progress, clock=clock,
+                                         allow_shrink=allow_shrink, content_dir=paths.content, survey=survey)
+            report.pending = pending_counts(paths.content, content)
+        else:
+            report.pending = pending_counts(paths.content, load_content(paths.content, caches))
+    finally:
+        if survey is not None:
+            survey.cancel()
     report.stages = {name: report.stages[name] for name in STAGES if name in report.stages}
     report.total_seconds = time.perf_counter() - started
     return report
@@ -113,8 +123,9 @@ def _check_site_data() -> None:
 def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig, *, caches: Caches | None = None,
                theme_dirs=None, full: bool = False, protected: list[Path] = (), progress=None,
                clock: StageClock | None = None, allow_shrink: bool = True,
-               content_dir: Path | None = None) -> RenderReport:
-    """The stages after load: model, render, search, commit. Content errors are reported, not raised."""
+               content_dir: Path | None = None, survey: Forked | None = None) -> RenderReport:
+    """The stages after load: model, render, search, commit. Content errors are reported, not raised.
+    `survey`: uptodate.survey_later() of this output and content folder, started by the caller."""
     caches = caches if caches is not None else Caches(None)
     clock = clock or StageClock({})
     if not isinstance(content, ContentSet):
@@ -126,11 +137,13 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     output_dir = Path(output_dir)
     state_name = f"render/{folder_key(output_dir)}.pickle"
     keep = tuple(config.keep)
-    inputs = render.inputs_digest(content, config, theme_dirs)
+    surveyed = survey.result() if survey is not None else None
+    inputs = uptodate.inputs_digest(content, config, theme_dirs, pictures=surveyed and surveyed.pictures)
     last_build = caches.load(state_name + ".inputs", RENDER_STATE_VERSION)
     counts_name = f"render/{folder_key(output_dir)}.site.pickle"
     if (not full and inputs is not None and last_build.get("inputs") == inputs and last_build.get("files")
-            and render.output_listing(output_dir, keep) == last_build.get("listing")):
+            and (surveyed.output_listing if surveyed else uptodate.output_listing(output_dir, keep))
+            == last_build.get("listing")):
         # Nothing the site is made of changed since the last build, and its output is as that
         # build left it (the same files, times and sizes): every page and file stands. The
         # folder is the one that build wrote, so it is ours; the render state need not be read.
@@ -139,6 +152,11 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
         report.pages_reused, report.files_unchanged = last_build["pages"], last_build["files"]
         report.notices.extend(last_build["notices"])
         return report
+    # Only now are the render and search stages loaded (Jinja, Markdown, the model's code): a
+    # build with nothing to do has returned above without them.
+    from . import search
+    from .render import stage as render
+
     previous = caches.load(state_name, RENDER_STATE_VERSION)
     if not all(isinstance(record, OutputRecord) for record in previous.values()):
         report.notices.append("the render cache was unusable; every page is rendered again")
@@ -179,7 +197,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     caches.save(state_name + ".digests", RENDER_STATE_VERSION, render.dependency_digests(site, output.records))
     caches.save(counts_name, "site-1", {"articles": len(content.articles), "issues": len(content.issues)})
     caches.save(state_name + ".inputs", RENDER_STATE_VERSION, {
-        "inputs": inputs, "listing": render.records_listing(output.records, keep), "files": len(output.records),
+        "inputs": inputs, "listing": uptodate.records_listing(output.records, keep), "files": len(output.records),
         "issues": report.issues,
         "articles": report.articles, "pages": report.pages_rendered + report.pages_reused,
         "notices": list(report.notices)})
@@ -231,6 +249,8 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
         if state_changed and content_dir.is_dir():
             state.save(content_dir)
         return report
+    from .enrich.issues import enrich_issues  # loaded only when there is something to enrich
+
     with clock.stage("enrich"):
         existing = load_content(content_dir, caches)
         enriched = enrich_issues(split, existing, caches, report, _stage_progress(progress, "enrich"))

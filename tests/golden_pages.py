@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.pipeline import build_site
-from generator.render import prepare_site
+from generator.render.stage import prepare_site
 from generator.caches import Caches
 from generator.content import load_content
 from tests.fixtures_site import write_sample_content

@@ -13,7 +13,8 @@ from generator.records import Article
 from generator.render.feeds import atom_feed
 from generator.render.markup import is_safe_url, render_body
 from generator.render.site import build_model
-from generator.render.theme import make_environment, theme_chain
+from generator.render.templates import make_environment
+from generator.render.theme import theme_chain
 
 from tests.bad_input_support import BASE_URL, PROJECT_ROOT, PageScan
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from generator.caches import Caches
 from generator.config import SiteConfig
 from generator.content import ContentSet, load_content
-from generator import render
+from generator.render import stage as render
 from generator.render.deps import recording
 from generator.render.pages import render_page
 from tests.fixtures_site import PEOPLE, TAGS, UNITS, write_sample_content

@@ -232,7 +232,7 @@ def test_a_failing_build_leaves_the_previous_site(project, monkeypatch):
             raise RuntimeError("disk full (simulated)")
         return real(env, page, model)
 
-    import generator.render as render_module
+    import generator.render.stage as render_module
     monkeypatch.setattr(render_module, "render_page", failing)
     monkeypatch.setattr(render_module, "PARALLEL_MIN_PAGES", 10 ** 9)
     with pytest.raises(RuntimeError):

@@ -97,3 +97,60 @@ def test_work_started_while_results_are_coming_runs_in_process():
     assert [value for value, _ in inner] == [0, 1, 4, 9, 16]
     assert {pid for _, pid in inner} == {os.getpid()}
     assert [first[0]] + [value for value, _ in outer] == [i * i for i in range(12)]
+
+
+def _pid_and(value):
+    return os.getpid(), value
+
+
+def _refuses(value):
+    raise ValueError(f"bad value {value}")
+
+
+_CALLS: list[int] = []
+
+
+def _dies_in_the_child(value):
+    if os.getpid() != _PARENT[0]:
+        os._exit(3)  # a child that dies without a word
+    _CALLS.append(value)
+    return value * 2
+
+
+_PARENT = [os.getpid()]
+
+
+@needs_fork
+def test_a_forked_call_runs_in_a_child_and_hands_back_its_result():
+    forked = parallel.Forked(_pid_and, {"files": 23567})
+    pid, value = forked.result()
+    assert value == {"files": 23567} and pid != os.getpid()
+
+
+@needs_fork
+def test_a_forked_calls_exception_is_raised_in_the_caller():
+    with pytest.raises(ValueError, match="bad value 7"):
+        parallel.Forked(_refuses, 7).result()
+
+
+@needs_fork
+def test_a_child_that_dies_is_not_trusted_the_call_runs_in_process():
+    _PARENT[0] = os.getpid()
+    _CALLS.clear()
+    assert parallel.Forked(_dies_in_the_child, 21).result() == 42
+    assert _CALLS == [21]
+
+
+@needs_fork
+def test_a_cancelled_call_leaves_no_child_behind():
+    forked = parallel.Forked(_pid_and, 1)
+    pid = forked._pid
+    forked.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped already
+
+
+def test_without_fork_a_forked_call_runs_in_process_when_asked(monkeypatch):
+    monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    forked = parallel.Forked(_pid_and, "x")
+    assert forked.result() == (os.getpid(), "x")

@@ -25,6 +25,21 @@ def test_nothing_changed_renders_nothing_and_touches_nothing(built, capsys):
     assert contents(built.public) == before
 
 
+def test_after_an_import_the_next_build_has_nothing_to_do(built, capsys):
+    # The output and pictures are surveyed while the seeds are read; when the import then writes
+    # into content/, that survey is stale and must not be stored as the state the site is in.
+    built.add_seed(SEEDS[2])
+    built.build()
+    capsys.readouterr()
+    before = contents(built.public)
+    built.build()
+    out = capsys.readouterr().out
+    assert "0 pages rendered" in out and "0 files written" in out
+    done = next(line for line in out.splitlines() if line.startswith("done in"))
+    assert "model" not in done and "render" not in done  # stopped before the render stage
+    assert contents(built.public) == before
+
+
 def test_a_deleted_or_edited_output_file_is_rebuilt(built, capsys):
     before = contents(built.public)
     page = next(rel for rel in before if rel.startswith("issues/") and not rel.endswith("index.html"))
@@ -55,19 +70,20 @@ def test_an_edited_content_file_is_rendered(built, capsys):
 
 
 def test_the_sites_own_data_is_an_input_of_the_build(tmp_path):
-    from generator import render, sitedata
+    from generator import sitedata
+    from generator.render import uptodate
     from generator.config import SiteConfig
     from generator.content import load_content
 
     (tmp_path / "content").mkdir()
     content = load_content(tmp_path / "content")
     sitedata.use_site_data(tmp_path)
-    before = render.inputs_digest(content, SiteConfig())
+    before = uptodate.inputs_digest(content, SiteConfig())
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "units.yml").write_text("units:\n  - {name: 某某派出所, kind: station}\n", encoding="utf-8")
     sitedata.use_site_data(tmp_path)
     try:
-        assert render.inputs_digest(content, SiteConfig()) != before
+        assert uptodate.inputs_digest(content, SiteConfig()) != before
     finally:
         sitedata.use_site_data(None)
 
@@ -80,3 +96,64 @@ def test_a_file_the_user_keeps_beside_the_site_changes_nothing(built, capsys):
     out = capsys.readouterr().out
     assert "0 pages rendered" in out and "0 files written" in out and "0 removed" in out
     assert contents(built.public) == {**before, "CNAME": b"archive.example.org\n"}
+
+
+def _tree_with_links(root):
+    """Issue folders with pictures, hidden files, sub-folders, links (back up, across, dangling)."""
+    (root / "0001" / "photos").mkdir(parents=True)
+    (root / "0001" / "01-甲.md").write_text("a", encoding="utf-8")
+    (root / "0001" / "photos" / "图①.jpg").write_bytes(b"jpg")
+    (root / "0001" / ".#01-甲.md").write_text("lock", encoding="utf-8")
+    (root / "0001" / ".hidden").mkdir()
+    (root / "0001" / ".hidden" / "x.jpg").write_bytes(b"x")
+    (root / "0002").mkdir()
+    (root / "0002" / "issue.yml").write_text("date: 2020-01-01\n", encoding="utf-8")
+    (root / "0002" / "up").symlink_to("..", target_is_directory=True)
+    (root / "0002" / "same-photos").symlink_to(root / "0001" / "photos", target_is_directory=True)
+    (root / "0002" / "gone.jpg").symlink_to(root / "nowhere.jpg")
+    (root / "loop").symlink_to(".", target_is_directory=True)
+    (root / "top.txt").write_text("not in an issue folder", encoding="utf-8")
+
+
+def test_the_survey_walks_read_what_os_walk_reads(tmp_path):
+    import hashlib
+    import os
+
+    from generator.caches import file_signature
+    from generator.output import is_kept
+    from generator.render import uptodate
+    from generator.render.photos import pictures_signature
+
+    content = tmp_path / "content"
+    _tree_with_links(content)
+    found, seen = [], set()  # the pictures as os.walk(followlinks=True) lists them
+    for folder, dirs, files in os.walk(content, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = os.path.relpath(folder, content).replace(os.sep, "/")
+        found += [(f"{rel}/{name}", file_signature(os.path.join(folder, name)))
+                  for name in sorted(files) if not name.startswith(".") and rel != "."]
+    assert pictures_signature(content) == hashlib.sha1(repr(found).encode()).hexdigest()
+    assert ("0001/photos/图①.jpg", file_signature(content / "0001/photos/图①.jpg")) in found
+
+    public = tmp_path / "public"
+    _tree_with_links(public)
+    (public / ".git").mkdir()
+    (public / ".git" / "HEAD").write_text("ref", encoding="utf-8")
+    (public / "CNAME").write_text("example.org", encoding="utf-8")
+    keep = (".git", "CNAME", "0001/photos/")
+    listed = {}  # the output as os.walk (links to folders not followed) lists it, kept paths left out
+    for folder, dirs, files in os.walk(public):
+        base = os.path.relpath(folder, public).replace(os.sep, "/")
+        for name in files:
+            rel = name if base == "." else f"{base}/{name}"
+            if not is_kept(rel, keep):
+                listed[rel] = file_signature(os.path.join(folder, name)) or (-1, -1)
+    assert "0002/gone.jpg" in listed and "0001/photos/图①.jpg" not in listed
+    assert uptodate.output_listing(public, keep) == uptodate.listing_digest(listed)
+    assert uptodate.survey(public, content, keep) == uptodate.Survey(uptodate.listing_digest(listed),
+                                                                     pictures_signature(content))

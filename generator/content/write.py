@@ -13,6 +13,7 @@ An article file the editor deleted or moved is a decision, recorded in the impor
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -115,9 +116,10 @@ def record_withdrawals(content_dir: Path, state: ImportState, report: ImportRepo
     """Article files the importer wrote that are gone from content/ were deleted or moved by an
     editor: that is recorded, so that no re-import brings them back."""
     content_dir = Path(content_dir)
+    root = str(content_dir)
     for issue_id, issue in state.issues.items():
         for rel in [rel for rel, digest in issue.files.items() if rel.endswith(".md")]:
-            if (content_dir / rel).exists():
+            if os.path.exists(os.path.join(root, rel)):  # (not Path: every build asks this of every article)
                 continue
             name = rel.rsplit("/", 1)[-1]
             moved = sorted(p.relative_to(content_dir).as_posix() for p in content_dir.glob(f"*/{_glob_escape(name)}")

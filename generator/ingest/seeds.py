@@ -15,9 +15,6 @@ from ..content.state import ImportState, sha256_bytes
 from ..parallel import fork_map
 from ..records import SplitIssue
 from ..report import ImportReport, Problem
-from .decode import decode_seed
-from .split import SplitError, check_articles, split_seed
-from .titles import load_for_workers
 
 SEED_SUFFIX = ".txt"
 # A seed is one printed issue page, about 20 KB of text. A file a hundred times that size is not
@@ -98,6 +95,11 @@ def find_changed_seeds(seeds_dir: Path, content_dir: Path, state: ImportState, r
 
 def split_seeds(seeds: list[SeedFile], report: ImportReport, progress=None) -> list[tuple[SeedFile, SplitIssue]]:
     """Decode and split every seed (on every core); a seed that fails is a problem in `report`."""
+    # The splitter and its title tagger (jieba's tables) are loaded only when a seed is new or
+    # changed: a build with nothing to import does not pay for them. The tagger's tables are
+    # loaded before the workers fork; the splitter's modules (a few ms) by the first seed split.
+    from .titles import load_for_workers
+
     split_issues: list[tuple[SeedFile, SplitIssue]] = []
     for seed, (outcome, notices) in zip(seeds, fork_map(_split_one, seeds, min_items=4, chunk=4,
                                                             progress=progress, prepare=load_for_workers)):
@@ -112,6 +114,9 @@ def split_seeds(seeds: list[SeedFile], report: ImportReport, progress=None) -> l
 
 def _split_one(_, seed: SeedFile) -> tuple[tuple[str, SplitIssue] | Problem, list[str]]:
     """Decode and split one seed (in a worker process): ((text, issue) or the problem, notices)."""
+    from .decode import decode_seed
+    from .split import SplitError, check_articles, split_seed
+
     notices: list[str] = []
     try:
         text = decode_seed(seed.data, notices, seed.source)

@@ -10,8 +10,6 @@ from pathlib import Path
 from ..caches import Caches
 from ..content import plain_blocks
 from ..records import SearchDoc
-from .indexer import build_index_files
-from .synonyms import load_synonyms, synonym_files
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LUNR_SOURCE = PROJECT_ROOT / "node_modules" / "lunr" / "lunr.min.js"
@@ -83,6 +81,10 @@ def build_search_files(docs: list[SearchDoc], config=None, cache_dir: Path | Non
     documents of a shard that is rebuilt (None disables the cache). A cold build segments the
     documents on every core (worker processes when there are enough documents)."""
     files = {LUNR_SITE_PATH: lunr_js()}
+    # Loaded only when the search is built (jieba's tables): not by a build with nothing to do.
+    from .indexer import build_index_files
+    from .synonyms import load_synonyms, synonym_files
+
     files.update(build_index_files(list(docs), cache_dir=cache_dir,
                                    synonyms=load_synonyms(synonym_files(config))))
     return files
