@@ -110,6 +110,23 @@ def file_signature(path: Path) -> tuple[int, int] | None:
     return (stat.st_mtime_ns, stat.st_size)
 
 
+def entry_signature(entry: os.DirEntry) -> tuple[int, int] | None:
+    """file_signature of an os.scandir entry (a link's target), without joining its path again."""
+    try:
+        stat = entry.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def entry_is_folder(entry: os.DirEntry) -> bool:
+    """Whether an os.scandir entry is a folder (a link to one too); one that cannot be asked is not."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 class Memo:
     """A function's results kept between builds (names -> slugs, names -> pinyin sort keys).
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..caches import Caches, file_signature, folder_key, source_digest
+from ..caches import Caches, entry_is_folder, entry_signature, file_signature, folder_key, source_digest
 from ..records import ARTICLE_SUFFIXES, Article, IssueMeta
 from .format import ISSUE_FILE, ContentError, parse_article, parse_issue
 
@@ -78,7 +78,7 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
         """The file's record (Article or IssueMeta). When the file cannot be used, its last
         good version (kept in the cache entry) is returned and the error recorded; a file that
         never parsed raises its ContentError."""
-        signature = _signature(file)
+        signature = entry_signature(file)
         entry = cached.get(rel)
         if entry is not None and len(entry) == 4 and entry[0] == signature:
             _, value, warnings, last_good = entry
@@ -105,7 +105,7 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
     # os.scandir's entries, not Path objects: every build lists 10,000 files at 1,000 issues.
     entries = _listing(str(content_dir))
     root = os.path.realpath(content_dir)
-    looping = {entry.name for entry in entries if entry.is_symlink() and _is_folder(entry)
+    looping = {entry.name for entry in entries if entry.is_symlink() and entry_is_folder(entry)
                and (os.path.realpath(entry.path) + os.sep).startswith(root + os.sep)}
     for name in sorted(looping):
         # A link to a folder inside content/ is not an issue: a link to `.` would loop (and be
@@ -113,7 +113,7 @@ def load_content(content_dir: Path, caches: Caches | None = None) -> ContentSet:
         # (A link out of content/ is read, and each of its files reported as outside.)
         result.errors.append(ContentError(name, f"is a link to the folder {os.path.realpath(content_dir / name)}; "
                                                 "links are not followed (copy or move the folder instead)"))
-    for issue_dir in (entry for entry in entries if entry.name not in looping and _is_folder(entry)):
+    for issue_dir in (entry for entry in entries if entry.name not in looping and entry_is_folder(entry)):
         files = _listing(issue_dir.path)
         rel_meta = f"{issue_dir.name}/{ISSUE_FILE}"
         meta = IssueMeta(id=issue_dir.name, source="")
@@ -147,22 +147,6 @@ def _listing(folder: str) -> list[os.DirEntry]:
     before: its articles must not drop out of the site unnoticed."""
     with os.scandir(folder) as listing:
         return sorted((entry for entry in listing if not entry.name.startswith(".")), key=lambda e: e.name)
-
-
-def _is_folder(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
-
-
-def _signature(entry: os.DirEntry) -> tuple[int, int] | None:
-    """file_signature of the entry's file (a link's target), from the entry."""
-    try:
-        stat = entry.stat()
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size)
 
 
 def remember_parsed(content_dir: Path, caches: Caches | None, parsed: dict[str, object]) -> None:

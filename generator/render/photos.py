@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..caches import Caches, package_versions
+from ..caches import Caches, entry_is_folder, entry_signature, package_versions
 from ..content import unescape_markdown
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -257,19 +257,11 @@ def pictures_signature(content_root: Path | None) -> str:
             return
         folders = []
         for entry in entries:
-            try:
-                is_folder = entry.is_dir()
-            except OSError:
-                is_folder = False
-            if is_folder:
+            if entry_is_folder(entry):
                 if not entry.name.startswith("."):
                     folders.append(entry)
             elif base and not entry.name.startswith("."):
-                try:
-                    stat = entry.stat()
-                    found.append((base + entry.name, (stat.st_mtime_ns, stat.st_size)))
-                except OSError:
-                    found.append((base + entry.name, None))
+                found.append((base + entry.name, entry_signature(entry)))
         for entry in folders:
             try:
                 stat = entry.stat()

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..caches import file_signature, source_digest
+from ..caches import entry_is_folder, entry_signature, file_signature, source_digest
 from ..config import SiteConfig
 from ..content import ContentSet
 from ..output import DEFAULT_KEEP, is_kept, tidy
@@ -105,19 +105,11 @@ def _listing(output_dir: Path, keep: tuple[str, ...]) -> str | None:
             rel = base + entry.name
             if kept(rel):
                 continue  # kept folders are not read
-            try:
-                is_folder = entry.is_dir()
-            except OSError:
-                is_folder = False
-            if is_folder:
+            if entry_is_folder(entry):
                 if not entry.is_symlink():
                     read(entry.path, rel + "/")
                 continue
-            try:
-                stat = entry.stat()
-                found[rel] = (stat.st_mtime_ns, stat.st_size)
-            except OSError:
-                found[rel] = (-1, -1)  # gone meanwhile
+            found[rel] = entry_signature(entry) or (-1, -1)  # gone meanwhile
 
     read(str(output_dir), "")
     return listing_digest(found)
