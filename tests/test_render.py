@@ -310,3 +310,44 @@ def test_older_pages_of_a_list_never_change_when_articles_arrive(count, size, ar
     assert every == list(range(count, 0, -1))  # nothing lost or repeated, newest first
     for url, items in after.items():
         assert len(items) <= 2 * size - 1 and (url == "t/index.html" or len(items) == size)
+
+
+def _older_page_items(public: Path) -> dict[str, list[str]]:
+    """Every older page of every list (page-N.html) -> the articles it lists, in order."""
+    link = re.compile(r'<h3 class="article-item-title">\s*<a href="([^"]+)"')
+    return {page.relative_to(public).as_posix(): link.findall(page.read_text(encoding="utf-8"))
+            for page in public.rglob("page-*.html")}
+
+
+def test_a_new_issue_moves_no_older_page_of_any_list(tmp_path):
+    """A new issue's articles, each with its own unit and units it mentions, leave every older
+    page of every list (units, their mentions, units with their sub-units, tags, people, years)
+    showing the same articles: what README promises, and what keeps an upload small."""
+    from dataclasses import replace as _replace
+
+    from generator.content import format_article, format_issue
+    from generator.records import Article, IssueMeta
+    from tests.fixtures_site import write_sample_content
+
+    content = tmp_path / "content"
+    write_sample_content(content)
+    config = SiteConfig(page_size=2)
+    build_site(content, tmp_path / "public", config)
+    before = _older_page_items(tmp_path / "public")
+    assert any("/mentions/page-" in url for url in before)  # the sample has lists long enough to test
+    folder = content / "a05_newest"
+    folder.mkdir()
+    (folder / "issue.yml").write_text(format_issue(IssueMeta(id="a05_newest", source="seeds/a05_newest.txt",
+                                                            date="2024-05-10", date_inferred=False)), encoding="utf-8")
+    template = Article(title="", title_generated=False, kicker=None, unit=None, issue="a05_newest", order=1,
+                       kind="article", reporters=["张伟"], correspondents=[], photographers=[], tags=["反诈"],
+                       date="2024-05-10", source="seeds/a05_newest.txt", source_lines=[1, 2], body="", units=[])
+    for order, (unit, mentioned) in enumerate([("市公安局", ["交警支队"]), ("交警支队", ["市公安局"]),
+                                               ("金乡县公安局化雨派出所", ["市公安局", "嘉祥县公安局"])], 1):
+        article = _replace(template, title=f"新一期第{order}篇 反诈宣传进社区", unit=unit, units=mentioned,
+                           order=order, body=f"{unit}联合{'、'.join(mentioned)}开展反诈宣传。\n")
+        (folder / f"{order:02d}-xin-{order}.md").write_text(format_article(article), encoding="utf-8")
+    build_site(content, tmp_path / "public", config)
+    after = _older_page_items(tmp_path / "public")
+    moved = {url: (items, after.get(url)) for url, items in before.items() if after.get(url) != items}
+    assert not moved

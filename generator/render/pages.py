@@ -141,7 +141,13 @@ def plan_pages(model: SiteModel, *, include_search: bool) -> list[Page]:
         paged(year.articles, year.directory, "year.html", {"year": year}, "archive")
     pages.append(Page("units/index.html", "units.html", {}, "units"))
     for unit in model.units:
-        paged(unit.articles, unit.directory, "unit.html", {"unit": unit, "scope": "own"}, "units")
+        # The unit's own articles and the articles that mention it are two lists, each paginated
+        # from its oldest end: as one list (own first) every article of the unit's own would move
+        # every older page of its mentions.
+        paged(unit.main_articles, unit.directory, "unit.html", {"unit": unit, "scope": "own"}, "units")
+        if unit.mention_articles:
+            paged(unit.mention_articles, unit.mentions_directory, "unit.html",
+                  {"unit": unit, "scope": "mentions"}, "units")
         if unit.children:
             paged(unit.articles_with_descendants(), unit.all_directory, "unit.html",
                   {"unit": unit, "scope": "all"}, "units")

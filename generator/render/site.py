@@ -82,6 +82,11 @@ class UnitView(_View):
         return f"units/{self.slug}/all"
 
     @property
+    def mentions_directory(self) -> str:
+        """The list of articles that mention the unit in their text (another unit being their own)."""
+        return f"units/{self.slug}/mentions"
+
+    @property
     def articles(self) -> list["ArticleView"]:
         return self.main_articles + self.mention_articles
 
