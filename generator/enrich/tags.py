@@ -125,7 +125,14 @@ class Tagger:
         for name, topic in topic_synonyms().items():
             self._names_of[topic] = self._names_of.get(topic, ()) + (name,)
         self._trigger_words = {t for triggers in self._topics.values() for t in triggers} | set(self._topics)
+        # Every word a trigger or a name of a topic: counted once per text, not once per topic.
+        self._counted_words = tuple(sorted(self._trigger_words | {n for names in self._names_of.values()
+                                                                    for n in names}))
         self._cache: dict[str, list[str]] = {}
+        # The topic test depends on the word alone, and an archive repeats its words millions
+        # of times: each distinct word is judged once (10 s of a 1,000-issue import otherwise).
+        self._candidate: dict[str, bool] = {}
+        self._counts_of: tuple[str, dict[str, int]] = ("", {})
         self.frequencies = frequencies if frequencies is not None else DocumentFrequencies()
         texts = {text_digest(d): d for d in documents}
         self.frequencies.update(texts, self._words_of_all)
@@ -175,14 +182,25 @@ class Tagger:
         """Curated topics the article is about (a trigger word in its title, or more than once in
         its body); with `passing`, those it only mentions once in its body."""
         scored = []
+        title_counts, body_counts = self._trigger_counts(title), self._trigger_counts(body)
         for topic, triggers in self._topics.items():
             if passing and not by_trigger:  # a passing mention counts when it names the topic
                 triggers = self._names_of.get(topic, (topic,))
-            in_title = sum(title.count(t) for t in triggers)
-            in_body = sum(body.count(t) for t in triggers)
+            in_title = sum([title_counts.get(t, 0) for t in triggers])
+            in_body = sum([body_counts.get(t, 0) for t in triggers])
             if (in_title or in_body >= 2) if not passing else (not in_title and in_body == 1):
                 scored.append((-(TITLE_WEIGHT * in_title + in_body), topic))
         return [topic for _, topic in sorted(scored)]
+
+    def _trigger_counts(self, text: str) -> dict[str, int]:
+        """How often each trigger word or topic name occurs in `text` (str.count's non-overlapping
+        count), only those that occur; the last body's counts are kept, since the passes over one
+        article ask for them again."""
+        if len(text) < 200:  # a headline: cheaper to count again than to remember
+            return {word: count for word in self._counted_words if (count := text.count(word))}
+        if self._counts_of[0] != text:
+            self._counts_of = (text, {word: count for word in self._counted_words if (count := text.count(word))})
+        return self._counts_of[1]
 
     # --- TF-IDF keywords -------------------------------------------------------------------------
 
@@ -219,13 +237,18 @@ class Tagger:
         """Candidate topic words of a text, tokenised once per distinct text."""
         cached = self._cache.get(text)
         if cached is None:
-            cached = [w for w in self._tokenizer.lcut(text, HMM=False) if self._is_candidate(w)]
+            known, judge = self._candidate, self._is_candidate
+            cached = [w for w in self._tokenizer.lcut(text, HMM=False) if known.get(w, None) or
+                      (w not in known and judge(w))]
             self._cache[text] = cached
         return cached
 
     def _is_candidate(self, word: str) -> bool:
-        return word in self._trigger_words or is_topic_word(word, self._tags, self._stop,
-                                                           self._tokenizer.FREQ)
+        known = self._candidate.get(word)
+        if known is None:
+            known = self._candidate[word] = word in self._trigger_words or is_topic_word(
+                word, self._tags, self._stop, self._tokenizer.FREQ)
+        return known
 
 
 def is_topic_word(word: str, tags: dict[str, str] | None = None, stop: frozenset[str] | None = None,

@@ -108,7 +108,8 @@ def _balanced(text: str) -> bool:
 def _shorten(clause: str) -> str:
     """Cut a long clause at the last word boundary that keeps it short, whole and balanced."""
     words = list(_tagger().cut(clause))
-    best = best_whole = ""
+    best = ""
+    whole: list[str] = []  # cuts that do not leave a verb hanging, shortest first
     text = ""
     for index, pair in enumerate(words):
         text += pair.word
@@ -119,8 +120,11 @@ def _shorten(clause: str) -> str:
             # A verb whose object is cut off (`走进辖区小学开展`) leaves the phrase hanging.
             hangs = index + 1 < len(words) and (pair.word in _HANGING_WORDS or
                                                 pair.flag.startswith(_HANGING_TAGS) and pair.flag != "vn")
-            if not hangs and _has_verb(text):
-                best_whole = text
+            if not hangs:
+                whole.append(text)
+    # The longest of them that says what happened (tagging each cut is the costly part: from the
+    # longest down, the first with a verb ends the search).
+    best_whole = next((cut for cut in reversed(whole) if _has_verb(cut)), "")
     return best_whole or best or clause[:MAX_TITLE_CHARS]
 
 
