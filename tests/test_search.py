@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import generator.search as search
 from generator.records import SearchDoc
@@ -114,7 +115,7 @@ def test_build_writes_manifest_lengths_buckets_and_store(docs):
     assert files[search.LUNR_SITE_PATH] == search.LUNR_SOURCE.read_bytes()
     key, manifest = load_script(files["search/manifest.js"])
     assert key == "manifest"
-    assert [s["id"] for s in manifest["shards"]] == ["2023-2024", "undated"]
+    assert [s["id"] for s in manifest["shards"]] == ["2023", "2024.b1", "undated"]  # the latest year in blocks
     assert manifest["docs"] == sum(s["docs"] for s in manifest["shards"]) == len(docs)
     for shard in manifest["shards"]:
         assert f"search/n/{shard['id']}.js" in files
@@ -122,11 +123,11 @@ def test_build_writes_manifest_lengths_buckets_and_store(docs):
             assert f"search/i/{shard['id']}/{b}.js" in files
         for c in range(shard["chunks"]):
             assert f"search/s/{shard['id']}/{c}.js" in files
-    _, store = load_script(files["search/s/2023-2024/0.js"])
-    assert [r[0] for r in store] == ["b/1.html", "a/1.html", "a/2.html"]  # date order
+    _, store = load_script(files["search/s/2024.b1/0.js"])
+    assert [r[0] for r in store] == ["a/1.html", "a/2.html"]  # date order
     count = len(indexer.FIELDS)
     lengths = [load_script(files[f"search/n/{s['id']}.js"])[1]["l"] for s in manifest["shards"]]
-    assert [len(n) for n in lengths] == [3 * count, count]
+    assert [len(n) for n in lengths] == [count, 2 * count, count]
     assert manifest["lengths"] == [sum(sum(n[f::count]) for n in lengths) for f in range(count)]
 
 
@@ -184,13 +185,13 @@ def test_postings_round_trip_and_title_outweighs_body(docs):
             assert all(T.bucket_of(entry[0], buckets[shard]) == int(number) for entry in payload)
     postings = shipped_postings(files)
     fields = [name for name, _ in indexer.FIELDS]
-    # 2023-2024 holds b/1 (doc 0), a/1 (doc 1), a/2 (doc 2). 电动车: a tag of a/1, twice in a/2's body
-    entry = {fields[f]: p for f, p in postings[("2023-2024", "电动")].items()}
-    assert entry["tags"] == [(1, 1)] and entry["body"] == [(2, 2)]
-    assert ("2023-2024", "diandongche") in postings
-    assert ("2023-2024", "110") in postings and ("2023-2024", "12345") in postings
-    assert ("2023-2024", "智慧巡防") in postings or ("2023-2024", "智慧巡防系统") in postings  # a jieba word
-    assert ("2023-2024", "曹梦溪") in postings  # names are whole terms too
+    # 2024.b1 holds a/1 (doc 0), a/2 (doc 1). 电动车: a tag of a/1, twice in a/2's body
+    entry = {fields[f]: p for f, p in postings[("2024.b1", "电动")].items()}
+    assert entry["tags"] == [(0, 1)] and entry["body"] == [(1, 2)]
+    assert ("2024.b1", "diandongche") in postings
+    assert ("2024.b1", "110") in postings and ("2023", "12345") in postings
+    assert ("2024.b1", "智慧巡防") in postings or ("2024.b1", "智慧巡防系统") in postings  # a jieba word
+    assert ("2024.b1", "曹梦溪") in postings  # names are whole terms too
     weights = lunr_weights([indexer.doc_terms(d) for d in [docs[2], docs[0], docs[1]]])
     assert weights["tags/1"]["电动"] > weights["body/2"]["电动"]
 
@@ -204,10 +205,10 @@ def test_encoding_of_postings():
 def test_years_are_packed_into_shards_in_date_order(monkeypatch):
     monkeypatch.setattr(indexer, "SHARD_DOCS", 3)
     many = [doc(f"y/{y}-{i}.html", "标题", "正文", date=f"{y}-0{i + 1}") for y, n in
-            ((2019, 1), (2020, 2), (2021, 2), (2022, 1)) for i in range(n)]
+            ((2019, 1), (2020, 2), (2021, 2), (2022, 1), (2023, 1)) for i in range(n)]
     many.append(doc("u.html", "无日期", "正文", date=None))
     shards = indexer.group_shards(list(reversed(many)))
-    assert list(shards) == ["2019-2020", "2021-2022", "undated"]
+    assert list(shards) == ["2019-2020", "2021-2022", "2023.b1", "undated"]
     assert [d.url for d in shards["2019-2020"]] == ["y/2019-0.html", "y/2020-0.html", "y/2020-1.html"]
 
 
@@ -215,8 +216,47 @@ def test_big_years_are_cut_in_consecutive_parts(monkeypatch):
     monkeypatch.setattr(indexer, "SHARD_DOCS", 2)
     many = [doc(f"x/{i}.html", f"标题{i}", "正文", date=f"2024-0{i + 1}") for i in range(5)]
     shards = indexer.group_shards(many + [doc("z.html", "标题", "正文", date="2025-01")])
-    assert list(shards) == ["2024.1", "2024.2", "2024.3", "2025"]
+    assert list(shards) == ["2024.1", "2024.2", "2024.3", "2025.b1"]
     assert [d.url for d in shards["2024.3"]] == ["x/4.html"]
+
+
+def test_the_latest_year_is_cut_in_blocks_counted_from_its_first_document(monkeypatch):
+    monkeypatch.setattr(indexer, "SHARD_DOCS", 4)
+    monkeypatch.setattr(indexer, "BLOCK_DOCS", 2)
+    older = [doc(f"o/{i}.html", "标题", "正文", date=f"2024-0{i + 1}") for i in range(3)]
+    latest = [doc(f"n/{i}.html", f"标题{i}", "正文", date=f"2025-{i + 1:02d}") for i in range(11)]
+    shards = indexer.group_shards(older + latest[:3])
+    assert list(shards) == ["2024", "2025.b1", "2025.b2"]
+    assert [d.url for d in shards["2025.b2"]] == ["n/2.html"]
+    # Beyond SHARD_DOCS documents the year's full parts come first, then the blocks of the rest.
+    shards = indexer.group_shards(older + latest)
+    assert list(shards) == ["2024", "2025.1", "2025.2", "2025.3b1", "2025.3b2"]
+    assert [d.url for d in shards["2025.3b2"]] == ["n/10.html"]
+    # The next year's first issue closes the year: it is packed like any other.
+    shards = indexer.group_shards(older + latest[:1] + [doc("z.html", "新年", "正文", date="2026-01")])
+    assert list(shards) == ["2024-2025", "2026.b1"]
+
+
+@settings(max_examples=20)
+@given(before=st.integers(min_value=1, max_value=9), added=st.integers(min_value=1, max_value=4))
+def test_a_new_issue_changes_only_the_search_files_of_the_last_block(before, added):
+    """Whatever the number of documents the latest year already has, adding an issue (the latest
+    date) leaves every search file byte for byte but the manifest's and those of the block the
+    issue goes into (and, when that block fills, of the one it opens)."""
+    base = corpus()  # 2019 … 2022
+    latest = [doc(f"n/{i}.html", f"新闻{i}", f"第{i}期：民警巡逻，反诈宣传。", date=f"2023-01-{i + 10}")
+              for i in range(before)]
+    issue = [doc(f"new/{i}.html", f"新一期{i}", "新内容，特警支队PTU车组演练。", date="2023-02-28")
+             for i in range(added)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer, "BLOCK_DOCS", 3)
+        first = search.build_search_files(base + latest, None, cache_dir=None)
+        second = search.build_search_files(base + latest + issue, None, cache_dir=None)
+    touched = {f"2023.b{n // 3 + 1}" for n in range(before, before + added)}
+    changed = {p for p in second if first.get(p) != second[p]} | (first.keys() - second.keys())
+    shard_of = {p: p.split("/")[2].removesuffix(".js") for p in changed if p != "search/manifest.js"}
+    assert set(shard_of.values()) <= touched
+    assert "search/manifest.js" in changed
 
 
 def _count_calls(monkeypatch):
@@ -237,13 +277,13 @@ def test_a_new_issue_rebuilds_only_the_newest_shard_from_cached_terms(tmp_path, 
     assert built == [] and segmented == []  # everything from the cache
     more = docs + [doc("new/1.html", "新一期", "新内容，民警巡逻。", date="2022-12-30")]
     second = search.build_search_files(more, None, cache_dir=tmp_path)
-    assert built == ["2022"]
+    assert built == ["2022.b1"]  # the latest year's last block
     assert segmented == ["new/1.html"]  # the shard's other documents kept their terms
     unchanged = [p for p in first if re.match(r"search/[ins]/20(19|20|21)", p)]
     assert unchanged and all(first[p] == second[p] for p in unchanged)
     assert search.build_search_files(more, None, cache_dir=None) == second  # same as a clean build
     cached = sorted(p.name.split("~")[0] for p in (tmp_path / "shards").glob("*.pickle"))
-    assert cached == ["2019", "2020", "2021", "2022"]  # the newest shard's old version is dropped
+    assert cached == ["2019", "2020", "2021", "2022.b1"]  # the newest block's old version is dropped
 
 
 def test_an_edited_article_rebuilds_its_own_shard(tmp_path, monkeypatch):

@@ -25,8 +25,9 @@ shard: a new issue rewrites only the newest shard and the manifest. Term frequen
 smaller than weights (mostly 1).
 
 Shards are runs of whole years in date order, packed up to `SHARD_DOCS` documents (a bigger year
-is cut in consecutive parts), so a new issue changes only the last shard. Buckets split each shard
-by term, so a query fetches only the buckets of its own terms.
+is cut in consecutive parts); the latest year, where new issues go, is cut into blocks of
+`BLOCK_DOCS` documents, so a new issue changes only the last block (`group_shards`). Buckets split
+each shard by term, so a query fetches only the buckets of its own terms.
 
 Build cost: a shard whose documents did not change is read back from the cache (one pickle of its
 files). The terms of each document (jieba, pinyin, bigrams: the expensive part) are cached too, by
@@ -61,6 +62,9 @@ FIELDS = (("title", 10), ("subheads", 3), ("body", 1), ("unit", 3), ("tags", 3),
 FIELD_COUNT = len(FIELDS)
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
 SHARD_DOCS = 1200
+# The latest year's blocks: 30 documents make 8 to 32 buckets (so many files does a new issue
+# rewrite), and a query of the latest year fetches a few small files from each block.
+BLOCK_DOCS = 30
 STORE_CHUNK = 4
 POSTINGS_PER_BUCKET = 1500  # about 4 KB of script, 2 KB gzip
 PARALLEL_MIN_DOCS = 300  # below this, starting worker processes costs more than it saves
@@ -148,13 +152,22 @@ def _year_of(doc: SearchDoc) -> str:
 
 
 def group_shards(docs: list[SearchDoc]) -> dict[str, list[SearchDoc]]:
-    """Shard id -> its documents in date order. Consecutive years are packed into one shard up to
-    SHARD_DOCS documents ("2006-2007"); a year above SHARD_DOCS is cut into consecutive parts
-    ("2024.1", "2024.2"); undated documents have a shard of their own. Packing runs from the oldest
-    year, so a new issue (the latest) changes only the last shard."""
+    """Shard id -> its documents in date order.
+
+    Years before the archive's latest are closed: consecutive ones are packed into one shard up to
+    SHARD_DOCS documents ("2006-2007"), a year above SHARD_DOCS is cut into consecutive parts
+    ("2023.1", "2023.2"). Packing runs from the oldest year, so that a closed year's shard stays as
+    it is while issues are added. The latest year is where new issues go: it is cut into blocks of
+    BLOCK_DOCS documents ("2025.b1", "2025.b2"; beyond SHARD_DOCS documents, full parts first:
+    "2025.1", "2025.2b1"), so that a new issue rewrites the buckets of one small block instead of
+    every bucket of a shard of SHARD_DOCS documents (a new issue's thousands of distinct terms
+    fall into almost every bucket of whatever shard holds it). When the next year's first issue
+    comes, the year is closed and packed like the others. Undated documents have a shard of
+    their own."""
     by_year: dict[str, list[SearchDoc]] = defaultdict(list)
     for doc in docs:
         by_year[_year_of(doc)].append(doc)
+    latest = max((year for year in by_year if year != UNDATED), default=None)
     shards: dict[str, list[SearchDoc]] = {}
     years: list[str] = []
     pending: list[SearchDoc] = []
@@ -167,6 +180,10 @@ def group_shards(docs: list[SearchDoc]) -> dict[str, list[SearchDoc]]:
 
     for year in sorted(by_year, key=lambda y: (y == UNDATED, y)):
         year_docs = sorted(by_year[year], key=lambda d: (d.date or "", d.url))
+        if year == latest:
+            close()
+            shards.update(_open_year_shards(year, year_docs))
+            continue
         if year == UNDATED or len(year_docs) > SHARD_DOCS or len(pending) + len(year_docs) > SHARD_DOCS:
             close()
         if len(year_docs) > SHARD_DOCS:
@@ -178,6 +195,21 @@ def group_shards(docs: list[SearchDoc]) -> dict[str, list[SearchDoc]]:
         if year == UNDATED:
             close()
     close()
+    return shards
+
+
+def _open_year_shards(year: str, year_docs: list[SearchDoc]) -> dict[str, list[SearchDoc]]:
+    """The latest year: full parts of SHARD_DOCS documents, then the rest in blocks of BLOCK_DOCS.
+    Every boundary counts from the year's first document, so issues added at the end never move
+    one: only the last block changes (or a new one opens)."""
+    shards: dict[str, list[SearchDoc]] = {}
+    full = len(year_docs) // SHARD_DOCS if len(year_docs) > SHARD_DOCS else 0
+    for part in range(full):
+        shards[f"{year}.{part + 1}"] = year_docs[part * SHARD_DOCS:(part + 1) * SHARD_DOCS]
+    rest = year_docs[full * SHARD_DOCS:]
+    prefix = f"{year}.{full + 1}b" if full else f"{year}.b"
+    for block, start in enumerate(range(0, len(rest), BLOCK_DOCS), start=1):
+        shards[f"{prefix}{block}"] = rest[start:start + BLOCK_DOCS]
     return shards
 
 
@@ -328,7 +360,7 @@ def _settings_salt() -> bytes:
 
     sources = [Path(__file__), Path(T.__file__), Path(segment.__file__), T.T2S_TABLE]
     dictionary = Path(jieba.__file__).with_name("dict.txt").stat()
-    return json.dumps([FORMAT_VERSION, FIELDS, SHARD_DOCS, STORE_CHUNK, POSTINGS_PER_BUCKET,
+    return json.dumps([FORMAT_VERSION, FIELDS, SHARD_DOCS, BLOCK_DOCS, STORE_CHUNK, POSTINGS_PER_BUCKET,
                        jieba.__version__, dictionary.st_size, dictionary.st_mtime_ns, pypinyin.__version__,
                        sorted(segment.domain_vocabulary()),
                        [hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() for path in sources]],
