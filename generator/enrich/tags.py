@@ -130,9 +130,9 @@ class Tagger:
                                                                     for n in names}))
         self._cache: dict[str, list[str]] = {}
         # The topic test depends on the word alone, and an archive repeats its words millions
-        # of times: each distinct word is judged once (10 s of a 1,000-issue import otherwise).
-        self._candidate: dict[str, bool] = {}
-        self._counts_of: tuple[str, dict[str, int]] = ("", {})
+        # of times: each distinct word is judged once.
+        self._candidate = _Memo(self._judge_candidate)
+        self._recent_counts: dict[str, dict[str, int]] = {}
         self.frequencies = frequencies if frequencies is not None else DocumentFrequencies()
         texts = {text_digest(d): d for d in documents}
         self.frequencies.update(texts, self._words_of_all)
@@ -194,13 +194,15 @@ class Tagger:
 
     def _trigger_counts(self, text: str) -> dict[str, int]:
         """How often each trigger word or topic name occurs in `text` (str.count's non-overlapping
-        count), only those that occur; the last body's counts are kept, since the passes over one
-        article ask for them again."""
-        if len(text) < 200:  # a headline: cheaper to count again than to remember
-            return {word: count for word in self._counted_words if (count := text.count(word))}
-        if self._counts_of[0] != text:
-            self._counts_of = (text, {word: count for word in self._counted_words if (count := text.count(word))})
-        return self._counts_of[1]
+        count), only those that occur; kept for the last few texts, since the passes over one
+        article ask for its title's and body's again."""
+        counts = self._recent_counts.get(text)
+        if counts is None:
+            if len(self._recent_counts) >= 8:
+                self._recent_counts.clear()
+            counts = self._recent_counts[text] = {word: count for word in self._counted_words
+                                                  if (count := text.count(word))}
+        return counts
 
     # --- TF-IDF keywords -------------------------------------------------------------------------
 
@@ -237,18 +239,27 @@ class Tagger:
         """Candidate topic words of a text, tokenised once per distinct text."""
         cached = self._cache.get(text)
         if cached is None:
-            known, judge = self._candidate, self._is_candidate
-            cached = [w for w in self._tokenizer.lcut(text, HMM=False) if known.get(w, None) or
-                      (w not in known and judge(w))]
+            candidate = self._candidate
+            cached = [w for w in self._tokenizer.lcut(text, HMM=False) if candidate[w]]
             self._cache[text] = cached
         return cached
 
-    def _is_candidate(self, word: str) -> bool:
-        known = self._candidate.get(word)
-        if known is None:
-            known = self._candidate[word] = word in self._trigger_words or is_topic_word(
-                word, self._tags, self._stop, self._tokenizer.FREQ)
-        return known
+    def _judge_candidate(self, word: str) -> bool:
+        return word in self._trigger_words or is_topic_word(word, self._tags, self._stop,
+                                                           self._tokenizer.FREQ)
+
+
+class _Memo(dict):
+    """word -> judge(word), each word judged on first look-up only (a plain subscript, so the
+    millions of look-ups of an import cost a dict access each)."""
+
+    def __init__(self, judge):
+        super().__init__()
+        self._judge = judge
+
+    def __missing__(self, word: str) -> bool:
+        value = self[word] = self._judge(word)
+        return value
 
 
 def is_topic_word(word: str, tags: dict[str, str] | None = None, stop: frozenset[str] | None = None,
