@@ -603,3 +603,28 @@ def test_a_file_put_in_pieces_is_recognised_unchanged_like_one_put_whole(tmp_pat
     unrecorded.put_chunks("other.bin", [b"z"])
     assert unrecorded.commit().written == ["other.bin"]
     assert (public / "other.bin").read_bytes() == b"z"
+
+
+def test_members_of_a_zip_another_compressor_made_are_compressed_again(tmp_path, monkeypatch):
+    """An earlier version deflated with another library (other bytes for the same file): its
+    members are not carried into the new zip, so a rebuild still equals a full build."""
+    from generator.caches import Caches
+    from generator.render import publish
+
+    content = tmp_path / "content"
+    write_sample_content(content)
+    public, config = tmp_path / "public", SiteConfig(page_size=3)
+    with monkeypatch.context() as patched:
+        patched.setattr(publish, "ZIP_COMPRESSOR", "zlib-6")
+        patched.setattr(publish.ZipEntry, "of", classmethod(lambda cls, name, data: cls(
+            name, publish.zlib.crc32(data), len(data), publish.zlib.compress(data, 1)[2:-4])))
+        build_site(content, public, config, caches=Caches(tmp_path / "cache"))
+    compressed: list[str] = []
+    original = publish.ZipEntry.of.__func__
+    monkeypatch.setattr(publish.ZipEntry, "of", classmethod(lambda cls, name, data: (
+        compressed.append(name), original(cls, name, data))[1]))
+    _change_an_article(content)
+    build_site(content, public, config, caches=Caches(tmp_path / "cache"))
+    site = {rel: (public / rel).read_bytes() for rel in snapshot(public) if not publish.is_derived(rel)}
+    assert len(compressed) == len(site) + 1  # every file, and the README
+    assert (public / OFFLINE_ZIP).read_bytes() == publish.offline_zip(site)
