@@ -13,6 +13,7 @@ import pickle
 from pathlib import Path
 
 from .files import write_atomic
+from .heap import collector_paused
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE_DIR = PROJECT_ROOT / ".cache"
@@ -28,7 +29,7 @@ def load_store(path: Path | None, version: str) -> dict:
     if path is None:
         return {}
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, collector_paused():
             stored_version, data = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         return {}
@@ -39,7 +40,9 @@ def save_store(path: Path | None, version: str, data: dict) -> None:
     if path is None:
         return
     try:
-        write_atomic(Path(path), pickle.dumps((version, data), protocol=pickle.HIGHEST_PROTOCOL))
+        with collector_paused():
+            data = pickle.dumps((version, data), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(Path(path), data)
     except OSError:
         pass  # a cache that cannot be written only makes the next build slower
 

@@ -6,12 +6,13 @@ Where fork is not available, or the work is too small to be worth a process, it 
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import pickle
 import signal
 from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+from .heap import frozen_for_fork
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -58,27 +59,25 @@ def fork_imap(function: Callable[[Any, T], R], items: Iterable[T], context: Any 
     _CONTEXT = (function, context, items)
     chunks = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
     done = 0
-    # What the parent holds is moved out of the collector's sight before forking: a collection in
-    # a worker would otherwise touch (and so copy) every object the worker inherited.
-    gc.freeze()
+    # What the parent holds is moved out of the collector's sight before forking (heap.py).
     try:
-        try:
-            pool = multiprocessing.get_context("fork").Pool(workers)
-        except OSError:  # no processes to be had (a sandbox, a process limit)
-            pool = None
-        if pool is not None:
-            with pool:
-                for part in pool.imap(_run_chunk, chunks):
-                    for result in part:
-                        done += 1
-                        yield result
-                    if progress:
-                        progress(done, len(items))
+        with frozen_for_fork():
+            try:
+                pool = multiprocessing.get_context("fork").Pool(workers)
+            except OSError:  # no processes to be had (a sandbox, a process limit)
+                pool = None
+            if pool is not None:
+                with pool:
+                    for part in pool.imap(_run_chunk, chunks):
+                        for result in part:
+                            done += 1
+                            yield result
+                        if progress:
+                            progress(done, len(items))
     except OSError:  # the processes failed on the way: the rest is done here
         pass
     finally:
         _CONTEXT = None
-        gc.unfreeze()
     if done < len(items):
         yield from _serial(function, items[done:], context, progress, offset=done, total=len(items))
 

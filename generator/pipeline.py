@@ -15,6 +15,7 @@ flow one way, each timed by `stage(name)`. The pipeline owns the caches (one `Ca
 """
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from dataclasses import replace as _replace
 from pathlib import Path
 from typing import TextIO
 
+from . import heap
 from .caches import DEFAULT_CACHE_DIR, Caches, folder_key
 from .config import ConfigError, SiteConfig
 from .content import ISSUE_FILE, ContentSet, load_content, remember_parsed
@@ -53,7 +55,9 @@ class BuildPaths:
 
 
 class StageClock:
-    """`with clock.stage("render"):` adds the seconds the block took to the report's stages."""
+    """`with clock.stage("render"):` adds the seconds the block took to the report's stages.
+    What a stage leaves behind is the later stages' input: kept out of the cycle collector's
+    sight for the rest of the build (heap.py)."""
 
     def __init__(self, stages: dict[str, float]):
         self.stages = stages
@@ -65,8 +69,19 @@ class StageClock:
             yield
         finally:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
+            heap.keep_long_lived()
 
 
+def _in_build_scope(function):
+    """The objects a build keeps out of the collector's sight are handed back when it ends."""
+    @functools.wraps(function)
+    def scoped(*args, **kwargs):
+        with heap.build_scope():
+            return function(*args, **kwargs)
+    return scoped
+
+
+@_in_build_scope
 def run_build(paths: BuildPaths, config: SiteConfig, *, import_only: bool = False, full: bool = False,
               theme_dirs=None, progress=None, allow_shrink: bool = False,
               restore: set[str] | None = None) -> BuildReport:
@@ -120,6 +135,7 @@ def _check_site_data() -> None:
         raise ConfigError(f"site data: {exc}") from None
 
 
+@_in_build_scope
 def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig, *, caches: Caches | None = None,
                theme_dirs=None, full: bool = False, protected: list[Path] = (), progress=None,
                clock: StageClock | None = None, allow_shrink: bool = True,
@@ -173,7 +189,10 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
                               if config.show_drafts else f"{drafts} draft(s) kept out of the site (draft: true)")
     last_digests = None if full else render.last_dependency_digests(
         caches.load(state_name + ".digests", RENDER_STATE_VERSION), previous)
-    with clock.stage("model"):
+    heap.keep_long_lived()  # the last build's render state: millions of objects, kept to the end
+    # The model is made of long-lived objects only (views linking one another): nothing for the
+    # cycle collector to find while it is built.
+    with clock.stage("model"), heap.collector_paused():
         site = render.prepare_site(content, config, caches, theme_dirs=theme_dirs, published=output_dir,
                                    last_digests=last_digests)
     output = StagedOutput(output_dir, {} if full else previous, keep=keep)
@@ -207,6 +226,7 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     return report
 
 
+@_in_build_scope
 def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None = None,
                  caches: Caches | None = None, progress=None, clock: StageClock | None = None,
                  restore: set[str] | None = None) -> ImportReport:
@@ -253,6 +273,7 @@ def import_seeds(seeds_dir: Path, content_dir: Path, project_root: Path | None =
 
     with clock.stage("enrich"):
         existing = load_content(content_dir, caches)
+        heap.keep_long_lived()  # the archive so far: kept to the end of the build
         enriched = enrich_issues(split, existing, caches, report, _stage_progress(progress, "enrich"))
         segment.release_loaded()  # the cutters loaded for the import's workers: not needed by the site
     with clock.stage("content"):

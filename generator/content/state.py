@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import write_atomic
+from ..heap import collector_paused
 
 STATE_FILE = ".import-state.json"
 BROKEN_SUFFIX = ".broken"
@@ -131,7 +132,8 @@ class ImportState:
         except (OSError, UnicodeDecodeError) as exc:
             return cls.rebuild(content_dir, seeds_dir, f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
         try:
-            return cls._parse(json.loads(text))
+            with collector_paused():
+                return cls._parse(json.loads(text))
         except ValueError as exc:  # JSONDecodeError is a ValueError
             return cls.rebuild(content_dir, seeds_dir, str(exc) if not isinstance(exc, json.JSONDecodeError)
                                else f"not valid JSON (line {exc.lineno}: {exc.msg}; merge-conflict markers?)")
@@ -215,5 +217,6 @@ class ImportState:
         }, "withdrawn": {rel: w.as_json() for rel, w in sorted(self.withdrawn.items())}}
         if self.data_digest:
             data["data_digest"] = self.data_digest
-        write_atomic(Path(content_dir) / STATE_FILE,
-                     (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        with collector_paused():
+            text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        write_atomic(Path(content_dir) / STATE_FILE, text.encode("utf-8"))
