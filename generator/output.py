@@ -20,8 +20,10 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .caches import file_signature as _signature
@@ -116,9 +118,23 @@ def _digest(data: bytes) -> str:
 def is_kept(rel: str, keep: tuple[str, ...]) -> bool:
     """Whether an output-relative path is, or is inside, one the user keeps (patterns match a
     path or any of its leading folders, `fnmatch`-style)."""
-    parts = rel.split("/")
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    return any(fnmatch.fnmatchcase(prefix, pattern.strip("/")) for pattern in keep for prefix in prefixes)
+    match = kept_matcher(tuple(keep))
+    if match is None:
+        return False
+    end = rel.find("/")
+    while end != -1:
+        if match(rel, 0, end):
+            return True
+        end = rel.find("/", end + 1)
+    return match(rel) is not None
+
+
+@lru_cache(maxsize=16)
+def kept_matcher(keep: tuple[str, ...]):
+    """One compiled expression for all the keep patterns (`fnmatch.fnmatchcase` of each): asked
+    of every file of the site by several walks of every build. None when nothing is kept."""
+    patterns = [pattern.strip("/") for pattern in keep]
+    return re.compile("|".join(map(fnmatch.translate, patterns))).match if patterns else None
 
 
 def kept_entries(folder: Path, keep: tuple[str, ...]) -> list[str]:

@@ -163,3 +163,21 @@ def test_a_picture_folder_without_its_article_is_reported(tmp_path, capsys):
     assert build(tmp_path) == 1
     assert ("2024-03-15/07-renamed-article/: a picture folder, but there is no article "
             "2024-03-15/07-renamed-article.md") in capsys.readouterr().out
+
+
+def test_only_folders_with_pictures_and_no_article_are_reported_links_included(tmp_path, capsys):
+    folder = write_issue(tmp_path / "content", "2024-03-15", "2024-03-15")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    picture(elsewhere / "b.jpg", "JPEG", size=(200, 100))
+    (folder / "08-linked").symlink_to(elsewhere, target_is_directory=True)  # a link to a folder counts
+    (folder / ".hidden").mkdir()
+    picture(folder / ".hidden" / "c.jpg", "JPEG", size=(200, 100))
+    (folder / "09-empty").mkdir()
+    (folder / "10-only-hidden").mkdir()
+    (folder / "10-only-hidden" / ".DS_Store").write_bytes(b"x")
+    build(tmp_path)
+    out = capsys.readouterr().out
+    assert "2024-03-15/08-linked/: a picture folder, but there is no article" in out
+    for quiet in (".hidden", "09-empty", "10-only-hidden"):
+        assert f"2024-03-15/{quiet}/" not in out

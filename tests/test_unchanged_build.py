@@ -3,6 +3,8 @@ exactly as the last build left it."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.test_incremental import SEEDS, Project, contents
 
@@ -157,3 +159,23 @@ def test_the_survey_walks_read_what_os_walk_reads(tmp_path):
     assert uptodate.output_listing(public, keep) == uptodate.listing_digest(listed)
     assert uptodate.survey(public, content, keep) == uptodate.Survey(uptodate.listing_digest(listed),
                                                                      pictures_signature(content))
+
+
+_NAMES = st.sampled_from(["a", "b", ".git", "CNAME", "downloads", "x1", "c.pdf", "d.PDF", "", "ab"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(rel=st.lists(_NAMES, min_size=1, max_size=4).map("/".join),
+       keep=st.lists(st.sampled_from(["downloads", "*.pdf", "/a/b/", "x*/y?", "[ab]*/c", "*", "", "a/", ".git",
+                                      "CNAME"]), max_size=4).map(tuple))
+def test_a_path_is_kept_when_it_or_a_folder_above_it_matches_a_pattern(rel, keep):
+    """is_kept (one compiled expression, asked of every file by several walks) decides as the
+    definition: fnmatchcase of the path or any leading folder against any pattern."""
+    import fnmatch
+
+    from generator.output import is_kept
+
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    assert is_kept(rel, keep) == any(fnmatch.fnmatchcase(prefix, pattern.strip("/"))
+                                     for pattern in keep for prefix in prefixes)

@@ -151,6 +151,8 @@ def image_sources(article, content_root: Path, root: Path,
     """(file, front-matter caption) of every picture of an article, and problems with the list.
     `root`: the content folder resolved; `folders`: `picture_folders(content_root)` (both read
     once for the whole site instead of once per article)."""
+    if not article.images and article.slug not in folders.get(article.issue, ()):
+        return [], []  # most articles: no pictures listed and no folder of them
     issue_dir = content_root / article.issue
     folder = issue_dir / article.slug
     sources: list[tuple[Path, str | None]] = []
@@ -299,18 +301,40 @@ def picture_folders(content_root: Path) -> dict[str, set[str]]:
     return found
 
 
+def _subfolders(content_root: Path) -> dict[str, list[str]]:
+    """The folders (links to folders included) inside each issue folder, by issue: one listing
+    of each issue folder instead of a stat per article file."""
+    found: dict[str, list[str]] = {}
+    try:
+        issues = [entry for entry in os.scandir(content_root) if entry.is_dir()]
+    except OSError:
+        return found
+    for issue in issues:
+        try:
+            with os.scandir(issue.path) as entries:
+                names = [entry.name for entry in entries if entry.is_dir()]
+        except OSError:
+            continue
+        if names:
+            found[issue.name] = names
+    return found
+
+
 def _orphan_folders(model, content_root: Path) -> list[str]:
     """Picture folders whose article is gone or was renamed: their pictures show nowhere."""
     found = []
+    subfolders = _subfolders(content_root)
     for issue in model.issues:
-        folder = content_root / issue.id
-        if not folder.is_dir():
+        names = subfolders.get(issue.id)
+        if not names:
             continue
+        folder = content_root / issue.id
         slugs = {a.article.slug for a in issue.articles}
-        for path in sorted(folder.iterdir()):
+        for name in sorted(names):
+            path = folder / name
             # `x.md` as a folder is reported by the content loader; an empty folder shows nothing.
-            if (path.is_dir() and not path.name.startswith(".") and not path.name.endswith(".md")
-                    and path.name not in slugs and any(not f.name.startswith(".") for f in path.iterdir())):
+            if (not name.startswith(".") and not name.endswith(".md") and name not in slugs
+                    and any(not f.name.startswith(".") for f in path.iterdir())):
                 found.append(f"{issue.id}/{path.name}/: a picture folder, but there is no article "
                              f"{issue.id}/{path.name}.md; its pictures are not published (rename the folder "
                              "after its article's file)")

@@ -9,17 +9,15 @@ are `survey`, which the pipeline runs on the other core while it reads the seeds
 """
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..caches import entry_is_folder, entry_signature, file_signature, source_digest
 from ..config import SiteConfig
 from ..content import ContentSet
-from ..output import DEFAULT_KEEP, is_kept, tidy
+from ..output import DEFAULT_KEEP, is_kept, kept_matcher, tidy
 from ..parallel import Forked
 from .fingerprints import global_digest
 from .photos import pictures_signature
@@ -88,9 +86,8 @@ def output_listing(output_dir: Path, keep: tuple[str, ...] = DEFAULT_KEEP) -> st
 def _listing(output_dir: Path, keep: tuple[str, ...]) -> str | None:
     if not Path(output_dir).is_dir():
         return None
-    patterns = [pattern.strip("/") for pattern in keep]
-    # is_kept, for a path none of whose folders is kept: one expression for all the patterns
-    kept = re.compile("|".join(map(fnmatch.translate, patterns))).match if patterns else (lambda rel: None)
+    # is_kept, for a path none of whose folders is kept
+    kept = kept_matcher(tuple(keep)) or (lambda rel: None)
     found: dict[str, tuple[int, int]] = {}
 
     def read(folder: str, base: str) -> None:
