@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import attrgetter
 
 from . import bylines as byline_rules
 from ..records import Block, Byline, Doubt, NoiseLine, SplitArticle, SplitIssue
@@ -42,6 +43,14 @@ class Line:
     number: int
     text: str
     blank_after: bool = False
+    # Measured once: the re-flow compares each line with its neighbours many times over.
+    width: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.width = display_width(self.text)
+
+
+_WIDTH = attrgetter("width")
 
 
 def split_seed(text: str, issue_id: str, source: str) -> SplitIssue:
@@ -407,12 +416,12 @@ def _first_line_is_short(lines: list[Line], index: int) -> tuple[bool, str | Non
     if index + 1 >= len(lines):
         return True, None
     column = _column_width(lines, index)
-    next_width = display_width(lines[index + 1].text)
+    next_width = lines[index + 1].width
     if next_width >= column - 1:
         return False, None  # the next line fills the column: the paragraph goes on
     after = lines[index + 2] if index + 2 < len(lines) and not lines[index + 1].blank_after else None
     if abs(next_width - (column - PARAGRAPH_INDENT)) <= 1 and after is not None \
-            and display_width(after.text) >= column - 1:
+            and after.width >= column - 1:
         return True, None  # the next line is indented and the one after fills: a new paragraph
     return True, ("a one-line paragraph ending near the column width: read as a paragraph of its own, "
                   "could run on into the next line")
@@ -424,8 +433,8 @@ def _indented_like_a_new_paragraph(lines: list[Line], index: int) -> bool:
     if index + 2 >= len(lines) or lines[index].blank_after:
         return False
     column = _column_width(lines, index)
-    width = display_width(lines[index].text)
-    following = [display_width(lines[i].text) for i in (index + 1, index + 2)]
+    width = lines[index].width
+    following = [lines[i].width for i in (index + 1, index + 2)]
     return (column - PARAGRAPH_INDENT - 0.5 <= width <= column - PARAGRAPH_INDENT + 0.5
             and not ends_sentence(lines[index].text) and all(w >= column - 0.5 for w in following))
 
@@ -447,14 +456,14 @@ def _column_width(lines: list[Line], index: int, skip: int = 1) -> float:
     neighbours measure it; the second widest, so that one overfull line does not.
     """
     neighbours = lines[max(0, index - 3):index] + lines[index + skip:index + skip + 3]
-    widths = sorted((display_width(line.text) for line in neighbours), reverse=True)
-    if not widths:
-        return display_width(lines[index].text)
+    if not neighbours:
+        return lines[index].width
+    widths = sorted(map(_WIDTH, neighbours), reverse=True)
     return widths[1] if len(widths) > 1 else widths[0]
 
 
 def _is_short(lines: list[Line], index: int, indent: float = 0.0) -> bool:
-    return display_width(lines[index].text) + indent < _column_width(lines, index) - 1.5
+    return lines[index].width + indent < _column_width(lines, index) - 1.5
 
 
 def _is_subhead_line(lines: list[Line], index: int, skip: int) -> bool:
@@ -466,7 +475,7 @@ def _is_subhead_line(lines: list[Line], index: int, skip: int) -> bool:
         and text[-1] not in "，、；：,;:"
         and not ends_sentence(text)
         and not _FIGURE_MARK.match(text)
-        and display_width(text) <= _SUBHEAD_MAX_RATIO * _column_width(lines, index, skip)
+        and lines[index].width <= _SUBHEAD_MAX_RATIO * _column_width(lines, index, skip)
     )
 
 
