@@ -356,8 +356,8 @@ def test_a_commit_interrupted_halfway_is_rolled_back(project, tmp_path, monkeypa
 def test_dependency_digests_that_could_not_be_saved_never_keep_a_changed_page(project, tmp_path, monkeypatch):
     """The digests a build compares with are stored beside its output records. When a build
     could write its records but not the digests, the next build must not compare with the
-    older digests (they may lack what the newer records depend on): it compares whole
-    fingerprints instead, and its output is what a full build gives."""
+    older digests (they may lack what the newer records depend on): it renders every page
+    instead, and its output is what a full build gives."""
     from generator.caches import Caches
 
     article = next(project.content.glob("*/*.md"))

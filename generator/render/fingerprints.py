@@ -7,6 +7,13 @@ A fingerprint is made of three things (deps.py records the third while the page 
 - the page's own identity: its URL, template, navigation section and the non-view parts of its
   context (which page of a list, which articles it lists);
 - the digests of the views the page read while it rendered.
+
+The whole fingerprint (`Fingerprints.of`) is the definition; a build never joins it. It stores,
+with each page, the digest of its identity (the first two) and the keys it read, and beside the
+records the digest of every key (the third); the next build keeps a page when its identity digest
+is the same and none of its keys' digests changed (`still_valid`), which is the same decision
+(tests/test_dependencies.py holds the two against each other). Without those stored digests
+(a store that could not be written) there is nothing to compare with: every page is rendered.
 """
 from __future__ import annotations
 
@@ -77,14 +84,8 @@ class Fingerprints:
         self._compared: set[str] = set()  # URLs of the pages compare_with_last looked at
 
     def of(self, page, keys) -> str:
+        """The page's whole fingerprint: what `still_valid` decides by, without joining it."""
         return self.digests.fingerprint(page_identity(page, self.global_key), keys)
-
-    def of_page(self, page, keys) -> tuple[str, str]:
-        """The fingerprint and the identity of a page just rendered (its identity text made once:
-        a year's calendar is hundreds of kilobytes of it)."""
-        identity = page_identity(page, self.global_key)
-        return (self.digests.fingerprint(identity, keys),
-                hashlib.sha1(identity.encode("utf-8")).hexdigest())
 
     def identity(self, page) -> str:
         """The digest of a page's identity, stored with its output record."""
@@ -119,9 +120,11 @@ class Fingerprints:
         self.digests.take_fresh()  # computed here, inherited by forked workers: none need send them back
 
     def still_valid(self, page, record) -> bool:
-        """Would the page's fingerprint now be the one its record holds?"""
+        """Would the page's fingerprint now be what it was when its record was written? Only
+        known from the last build's stored digests (`compare_with_last`); without them, or for a
+        record of an earlier version without its identity, the page is rendered again."""
         if self._changed is None or page.url not in self._compared:
-            return record.fingerprint == self.of(page, record.dependencies)
+            return False
         return page.url not in self._moved and self._changed.isdisjoint(record.dependencies)
 
     def recorded_digests(self, records: dict) -> dict:

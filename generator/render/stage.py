@@ -104,9 +104,11 @@ def render_pages(site: Site, output: StagedOutput, report: RenderReport, progres
             todo.append(page)
     with tracking():  # on in the forked workers too
         # Each page is staged as it arrives: the parent never holds the whole site's HTML.
-        for page, (html, keys, fingerprint, identity, digests) in zip(todo, _render_all(site, todo, progress)):
+        for page, (html, keys, identity, digests) in zip(todo, _render_all(site, todo, progress)):
             fingerprints.digests.adopt(digests)
-            output.put(page.url, html, fingerprint, dependencies=fingerprints.shared(keys), identity=identity)
+            # The record's fingerprint is the identity's digest: with the digests of the keys the
+            # page read (stored beside the records), that is what the next build compares.
+            output.put(page.url, html, identity, dependencies=fingerprints.shared(keys), identity=identity)
     report.pages_rendered = len(todo)
 
 
@@ -134,10 +136,10 @@ def dependency_digests(site: Site, records: dict) -> dict:
 
 
 def last_dependency_digests(stored: dict, records: dict) -> dict | None:
-    """The stored digests, when they were saved with these very records (else None: pages are
-    then compared by their whole fingerprint). Saved with other records (a store that could not be
-    written, a state from another build), they might lack a dependency the records name, and a
-    page would be kept although what it shows changed."""
+    """The stored digests, when they were saved with these very records (else None: every page
+    is then rendered again). Saved with other records (a store that could not be written, a state
+    from another build), they might lack a dependency the records name, and a page would be kept
+    although what it shows changed."""
     digests = stored.get("digests")
     if not isinstance(digests, dict) or stored.get("records") != _records_token(records):
         return None
@@ -179,19 +181,21 @@ def save_memos(caches: Caches) -> None:
 
 # --- rendering pages, on every core when there are many ----------------------------------------
 
-def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> Iterator[tuple[bytes, tuple, str, str, dict]]:
+def _render_all(site: Site, pages: list[Page], progress: Progress | None) -> Iterator[tuple[bytes, tuple, str, dict]]:
     report = (lambda done, total: progress("render", done, total)) if progress else None
     return fork_imap(_render_one, pages, (site.env, site.model, site.fingerprints), min_items=PARALLEL_MIN_PAGES,
                      chunk=50, progress=report, prepare=lambda: load_templates(site.env))
 
 
-def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple, str, str, dict]:
-    """One page's bytes, the keys of the views it read (sorted), its fingerprint and identity,
-    and the dependency digests first computed for it, in a worker process (the digests are
-    computed there too, on every core) or here."""
+def _render_one(context: tuple, page: Page) -> tuple[bytes, tuple, str, dict]:
+    """One page's bytes, the keys of the views it read (sorted), the digest of its identity,
+    and the digests of those keys, in a worker process (the digests are computed there too, on
+    every core) or here."""
     env, model, fingerprints = context
     with recording() as read:
         html = render_page(env, page, model)
     keys = tuple(sorted(read))
-    fingerprint, identity = fingerprints.of_page(page, keys)
-    return html, keys, fingerprint, identity, fingerprints.digests.take_fresh()
+    digest_of = fingerprints.digests.of
+    for key in keys:
+        digest_of(key)
+    return html, keys, fingerprints.identity(page), fingerprints.digests.take_fresh()
