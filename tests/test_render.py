@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.config import ConfigError, SiteConfig, load_config, parse_config
@@ -351,3 +351,54 @@ def test_a_new_issue_moves_no_older_page_of_any_list(tmp_path):
     after = _older_page_items(tmp_path / "public")
     moved = {url: (items, after.get(url)) for url, items in before.items() if after.get(url) != items}
     assert not moved
+
+
+def _related_by_definition(articles, limit: int) -> list[list[int]]:
+    """Related articles as first written: for each shared tag (1 point) or unit (2 points), the
+    RELATED_WINDOW nearest articles in that tag's or unit's newest-first list; best score, then
+    nearest issue, then newest first."""
+    from collections import defaultdict
+
+    from generator.render.site import RELATED_WINDOW
+
+    buckets, position = defaultdict(list), {}
+    keys_of = {}
+    for view in articles:
+        keys = [("tag", t.name) for t in view.tags] + ([("unit", view.unit.name)] if view.unit else [])
+        keys_of[id(view)] = keys
+        for key in keys:
+            buckets[key].append(view)
+    for key, bucket in buckets.items():
+        bucket.sort(key=lambda v: v.sort_key)
+        for index, view in enumerate(bucket):
+            position[(id(view), key)] = index
+    related = []
+    for view in articles:
+        scores = {}
+        for key in keys_of[id(view)]:
+            here = position[(id(view), key)]
+            for other in buckets[key][max(0, here - RELATED_WINDOW // 2):here + RELATED_WINDOW // 2 + 1]:
+                scores[id(other)] = scores.get(id(other), 0) + (2 if key[0] == "unit" else 1)
+        scores.pop(id(view), None)
+        others = {id(a): n for n, a in enumerate(articles)}
+        ranked = sorted((-s, abs(articles[others[o]].issue.position - view.issue.position),
+                         articles[others[o]].sort_key, others[o]) for o, s in scores.items())[:limit]
+        related.append([entry[-1] for entry in ranked])
+    return related
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.lists(st.sampled_from("甲乙丙丁戊"), max_size=3),
+                          st.sampled_from([None, "一", "二", "三"])), min_size=1, max_size=40),
+       st.integers(0, 6))
+def test_related_articles_are_those_of_the_definition(specs, limit):
+    from types import SimpleNamespace as View
+
+    from generator.render.site import _link_related
+
+    articles = [View(tags=[View(name=t) for t in tags], unit=View(name=unit) if unit else None,
+                     issue=View(position=position), sort_key=(-position, n, f"{n:03d}.md"))
+                for n, (position, tags, unit) in enumerate(specs)]
+    _link_related(articles, limit)
+    by_index = {id(a): n for n, a in enumerate(articles)}
+    assert [[by_index[id(r)] for r in a.related] for a in articles] == _related_by_definition(articles, limit)

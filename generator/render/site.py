@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -641,37 +641,44 @@ def _link_related(articles: list[ArticleView], limit: int) -> None:
     """Related = same unit or shared tags, scored by overlap.
 
     Each unit's and tag's articles are kept in chronological order and an article only looks at
-    its RELATED_WINDOW nearest neighbours in each, so the cost grows with n, not n².
+    its RELATED_WINDOW nearest neighbours in each, so the cost grows with n, not n². Articles are
+    handled by their index in `articles` (ints hash and compare in C, and Counter counts the
+    neighbours in C: this runs for every article of the site in every build).
     """
-    buckets: dict[tuple[str, str], list[ArticleView]] = defaultdict(list)
-    keys_of: dict[int, list[tuple[str, str]]] = {}
-    for view in articles:
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    keys_of: list[list[tuple[str, str]]] = []
+    for index, view in enumerate(articles):
         keys = [("tag", t.name) for t in view.tags]
         if view.unit is not None:
             keys.append(("unit", view.unit.name))
-        keys_of[id(view)] = keys
+        keys_of.append(keys)
         for key in keys:
-            buckets[key].append(view)
-    position: dict[tuple[int, tuple[str, str]], int] = {}
+            buckets[key].append(index)
+    sort_keys = [view.sort_key for view in articles]
+    positions = [view.issue.position for view in articles]
+    places: list[dict[tuple[str, str], int]] = [{} for _ in articles]  # an article's place in each bucket
     for key, bucket in buckets.items():
-        bucket.sort(key=newest_first)
-        for index, view in enumerate(bucket):
-            position[(id(view), key)] = index
-    for view in articles:
-        scores: dict[ArticleView, int] = {}  # views hash by identity (eq=False)
-        for key in keys_of[id(view)]:
-            bucket = buckets[key]
-            here = position[(id(view), key)]
-            weight = 2 if key[0] == "unit" else 1
-            for other in bucket[max(0, here - RELATED_WINDOW // 2):here + RELATED_WINDOW // 2 + 1]:
-                scores[other] = scores.get(other, 0) + weight
-        scores.pop(view, None)
-        here_position = view.issue.position
-        # (score, distance, newest first) never ties (sort_key ends with the unique path), so the
-        # view itself is never compared; sorting the few dozen candidates in C beats a heap in Python.
-        ranked = sorted([(-score, abs(other.issue.position - here_position), other.sort_key, other)
-                         for other, score in scores.items()])[:limit]
-        view.related = [entry[-1] for entry in ranked]
+        bucket.sort(key=sort_keys.__getitem__)
+        for place, index in enumerate(bucket):
+            places[index][key] = place
+    half = RELATED_WINDOW // 2
+    for index, view in enumerate(articles):
+        scores: Counter[int] = Counter()
+        for key in keys_of[index]:
+            here = places[index][key]
+            window = buckets[key][max(0, here - half):here + half + 1]
+            scores.update(window)
+            if key[0] == "unit":  # a shared unit weighs twice a shared tag
+                scores.update(window)
+        scores.pop(index, None)
+        here_position = positions[index]
+        # Only candidates scoring at least the limit-th best score can be among the first
+        # `limit`; (score, distance, newest first) never ties (sort_key ends with the unique
+        # path), so the article itself is never compared. Sorting in C beats a heap.
+        floor = sorted(scores.values(), reverse=True)[limit - 1] if len(scores) > limit > 0 else 0
+        ranked = sorted([(-score, abs(positions[other] - here_position), sort_keys[other], other)
+                         for other, score in scores.items() if score >= floor])[:limit]
+        view.related = [articles[entry[-1]] for entry in ranked]
 
 
 def _build_years(issues: list[IssueView]) -> list[YearView]:
