@@ -181,3 +181,14 @@ def test_only_folders_with_pictures_and_no_article_are_reported_links_included(t
     assert "2024-03-15/08-linked/: a picture folder, but there is no article" in out
     for quiet in (".hidden", "09-empty", "10-only-hidden"):
         assert f"2024-03-15/{quiet}/" not in out
+
+
+def test_a_link_named_after_an_article_is_neither_read_for_pictures_nor_reported(tmp_path, capsys):
+    folder = write_issue(tmp_path / "content", "2024-03-15", "2024-03-15")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    picture(elsewhere / "b.jpg", "JPEG", size=(200, 100))
+    (folder / "01-article-1").symlink_to(elsewhere, target_is_directory=True)
+    assert build(tmp_path) == 0
+    assert "01-article-1" not in capsys.readouterr().out
+    assert not (tmp_path / "public" / "images").exists()

@@ -543,6 +543,17 @@ def test_the_nginx_snippet_serves_precompressed_files_cache_headers_and_the_404(
         process.wait(timeout=10)
 
 
+def _record_compressed(monkeypatch) -> list[str]:
+    """From now on, the names of the zip members compressed (not carried over), in order."""
+    from generator.render import publish
+
+    compressed: list[str] = []
+    original = publish.ZipEntry.of.__func__
+    monkeypatch.setattr(publish.ZipEntry, "of", classmethod(lambda cls, name, data: (
+        compressed.append(name), original(cls, name, data))[1]))
+    return compressed
+
+
 def test_a_rebuild_compresses_only_the_changed_files_into_the_zip(tmp_path, monkeypatch):
     import subprocess
 
@@ -555,10 +566,7 @@ def test_a_rebuild_compresses_only_the_changed_files_into_the_zip(tmp_path, monk
     public, config, caches = tmp_path / "public", SiteConfig(page_size=3), Caches(tmp_path / "cache")
     build_site(content, public, config, caches=caches)
     before = snapshot(public)
-    compressed: list[str] = []
-    original = publish.ZipEntry.of.__func__
-    monkeypatch.setattr(publish.ZipEntry, "of", classmethod(lambda cls, name, data: (
-        compressed.append(name), original(cls, name, data))[1]))
+    compressed = _record_compressed(monkeypatch)
     _change_an_article(content)
     build_site(content, public, config, caches=Caches(tmp_path / "cache"))
     after = snapshot(public)
@@ -619,10 +627,7 @@ def test_members_of_a_zip_another_compressor_made_are_compressed_again(tmp_path,
         patched.setattr(publish.ZipEntry, "of", classmethod(lambda cls, name, data: cls(
             name, publish.zlib.crc32(data), len(data), publish.zlib.compress(data, 1)[2:-4])))
         build_site(content, public, config, caches=Caches(tmp_path / "cache"))
-    compressed: list[str] = []
-    original = publish.ZipEntry.of.__func__
-    monkeypatch.setattr(publish.ZipEntry, "of", classmethod(lambda cls, name, data: (
-        compressed.append(name), original(cls, name, data))[1]))
+    compressed = _record_compressed(monkeypatch)
     _change_an_article(content)
     build_site(content, public, config, caches=Caches(tmp_path / "cache"))
     site = {rel: (public / rel).read_bytes() for rel in snapshot(public) if not publish.is_derived(rel)}

@@ -147,11 +147,12 @@ def _resized(data: bytes, fmt: str) -> list[tuple[int, int, bytes]]:
 
 
 def image_sources(article, content_root: Path, root: Path,
-                  folders: dict[str, set[str]]) -> tuple[list[tuple[Path, str | None]], list[str]]:
+                  folders: dict[str, dict[str, bool]]) -> tuple[list[tuple[Path, str | None]], list[str]]:
     """(file, front-matter caption) of every picture of an article, and problems with the list.
-    `root`: the content folder resolved; `folders`: `picture_folders(content_root)` (both read
+    `root`: the content folder resolved; `folders`: `issue_folders(content_root)` (both read
     once for the whole site instead of once per article)."""
-    if not article.images and article.slug not in folders.get(article.issue, ()):
+    has_folder = folders.get(article.issue, {}).get(article.slug, False)  # a real folder, not a link
+    if not article.images and not has_folder:
         return [], []  # most articles: no pictures listed and no folder of them
     issue_dir = content_root / article.issue
     folder = issue_dir / article.slug
@@ -170,7 +171,7 @@ def image_sources(article, content_root: Path, root: Path,
             continue
         seen.add(path.resolve())
         sources.append((path, entry.get("caption")))
-    if article.slug in folders.get(article.issue, ()):
+    if has_folder:
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".") or not path.is_file() or path.resolve() in seen:
                 continue
@@ -188,7 +189,7 @@ def attach_images(model, content_root: Path | None, caches: Caches) -> tuple[dic
     files: dict[str, bytes] = {}
     problems: list[str] = []
     root = content_root.resolve() if content_root is not None else None
-    folders = picture_folders(content_root) if content_root is not None else {}
+    folders = issue_folders(content_root) if content_root is not None else {}
     for view in model.articles:
         rest, captions = split_captions(view.article.body)
         layout = PhotoLayout(body=view.article.body, captions=captions)
@@ -229,7 +230,7 @@ def attach_images(model, content_root: Path | None, caches: Caches) -> tuple[dic
         view.photo = layout
         view.images = layout.images
     if content_root is not None:
-        problems.extend(_orphan_folders(model, content_root))
+        problems.extend(_orphan_folders(model, content_root, folders))
     return files, problems
 
 
@@ -283,9 +284,12 @@ def _cache_version() -> str:
     return "images-1-" + package_versions("pillow")
 
 
-def picture_folders(content_root: Path) -> dict[str, set[str]]:
-    """The real folders (not links) inside each issue folder, by issue: where pictures may be."""
-    found: dict[str, set[str]] = {}
+def issue_folders(content_root: Path) -> dict[str, dict[str, bool]]:
+    """The folders inside each issue folder, by issue, each with whether it is a real folder
+    (True) or a link to one (False): one listing of each issue folder for the whole site,
+    instead of a stat per article. Pictures are looked for in real folders only; a folder of
+    either kind without its article is reported."""
+    found: dict[str, dict[str, bool]] = {}
     try:
         issues = [entry for entry in os.scandir(content_root) if entry.is_dir()]
     except OSError:
@@ -293,7 +297,7 @@ def picture_folders(content_root: Path) -> dict[str, set[str]]:
     for issue in issues:
         try:
             with os.scandir(issue.path) as entries:
-                names = {entry.name for entry in entries if entry.is_dir(follow_symlinks=False)}
+                names = {entry.name: not entry.is_symlink() for entry in entries if entry.is_dir()}
         except OSError:
             continue
         if names:
@@ -301,31 +305,12 @@ def picture_folders(content_root: Path) -> dict[str, set[str]]:
     return found
 
 
-def _subfolders(content_root: Path) -> dict[str, list[str]]:
-    """The folders (links to folders included) inside each issue folder, by issue: one listing
-    of each issue folder instead of a stat per article file."""
-    found: dict[str, list[str]] = {}
-    try:
-        issues = [entry for entry in os.scandir(content_root) if entry.is_dir()]
-    except OSError:
-        return found
-    for issue in issues:
-        try:
-            with os.scandir(issue.path) as entries:
-                names = [entry.name for entry in entries if entry.is_dir()]
-        except OSError:
-            continue
-        if names:
-            found[issue.name] = names
-    return found
-
-
-def _orphan_folders(model, content_root: Path) -> list[str]:
-    """Picture folders whose article is gone or was renamed: their pictures show nowhere."""
+def _orphan_folders(model, content_root: Path, folders: dict[str, dict[str, bool]]) -> list[str]:
+    """Picture folders whose article is gone or was renamed: their pictures show nowhere.
+    `folders`: `issue_folders(content_root)`."""
     found = []
-    subfolders = _subfolders(content_root)
     for issue in model.issues:
-        names = subfolders.get(issue.id)
+        names = folders.get(issue.id)
         if not names:
             continue
         folder = content_root / issue.id
