@@ -1,4 +1,6 @@
 """Importer: what it writes, that it never overwrites an editor's change, and bad seeds."""
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -93,3 +95,17 @@ def test_command_line_import_with_other_folders(project):
     assert result.returncode == 0, result.stderr
     assert "1 issue(s) imported" in result.stdout
     assert (project / "out" / SEED.stem / "issue.yml").exists()
+
+
+def test_command_line_build_ends_with_its_summary_and_report_complete(project):
+    """build.py ends the process without freeing its memory object by object: the summary
+    (stdout is a pipe here, so it is buffered) and the JSON report must be whole all the same."""
+    report_json = project / "report.json"
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "build.py"), "--seeds", str(project / "seeds"),
+                             "--content", str(project / "out"), "--output", str(project / "site"),
+                             "--cache-dir", str(project / "cache"), "--report-json", str(report_json)],
+                            capture_output=True, text=True, cwd=project,
+                            env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().splitlines()[-1].startswith("done in ")
+    assert json.loads(report_json.read_text(encoding="utf-8"))["imported_issues"] == [SEED.stem]
