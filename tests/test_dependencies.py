@@ -218,3 +218,25 @@ def test_without_stored_digests_every_page_is_rendered_again(sample):
     site = render.prepare_site(sample, config, Caches(None), last_digests=None)
     site.fingerprints.compare_with_last(records, site.pages)
     assert not any(site.fingerprints.still_valid(page, records[page.url]) for page in site.pages)
+
+
+def test_after_the_comparison_every_stored_digest_is_known_and_is_the_digest_now(sample, monkeypatch):
+    """The pages rendered after the comparison take the digests of what they read from it
+    instead of computing them again (the comparison ran in worker processes, which send back
+    only what changed): each must be what computing it now gives."""
+    from generator.render import fingerprints
+    from generator.render.deps import Digests
+
+    monkeypatch.setattr(fingerprints, "DIGESTS_PER_PART", 7)
+    monkeypatch.setattr(fingerprints, "PARALLEL_MIN_PARTS", 1)
+    config = SiteConfig(page_size=4)
+    records, last = recorded_site(sample, config)
+    for edit in [("article", 3, "title", "改过的标题"), ("article", 0, "tags", ["新话题"]), ("issue", 1, "date", "2022-01")]:
+        site = render.prepare_site(edited(sample, edit), config, Caches(None), last_digests=last)
+        site.fingerprints.compare_with_last(records, site.pages)
+        known = site.fingerprints.digests.computed
+        fresh = Digests(site.model.views_by_key(), site.model)
+        assert set(last) <= set(known)
+        now = {dependency: fresh.of(dependency) for dependency in last}
+        assert {dependency: known[dependency] for dependency in last} == now
+        assert any(now[dependency] != last[dependency] for dependency in last)

@@ -106,16 +106,20 @@ class Fingerprints:
                   for start in range(0, len(ordered), DIGESTS_PER_PART)]
                  + [("identities", known[start:start + IDENTITIES_PER_PART])
                     for start in range(0, len(known), IDENTITIES_PER_PART)])
-        changed, moved = set(), set()
+        now: dict = {}
+        moved = set()
         for (kind, items), positions in zip(parts, fork_map(_compare_part, parts, (self, records),
                                                             min_items=PARALLEL_MIN_PARTS)):
             if kind == "digests":
-                now = {items[index]: digest for index, digest in positions}
-                self.digests.adopt(now)
-                changed.update(now)
+                now.update((items[index], digest) for index, digest in positions)
             else:
                 moved.update(items[index].url for index in positions)
-        self._changed, self._moved = changed, moved
+        # Every stored dependency's digest is now known: the stored one where it did not change
+        # (that is what was compared), the new one where it did. The pages rendered next read
+        # mostly unchanged dependencies and need not compute their digests again.
+        self.digests.adopt(self._last_digests)
+        self.digests.adopt(now)
+        self._changed, self._moved = set(now), moved
         self._compared = {page.url for page in known}
         self.digests.take_fresh()  # computed here, inherited by forked workers: none need send them back
 

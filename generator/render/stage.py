@@ -37,7 +37,7 @@ from .uptodate import listing_digest
 
 ASSETS_DIR = "assets"
 NOT_IN_SITEMAP = {"404.html", SEARCH_PAGE}
-PARALLEL_MIN_PAGES = 400  # below this, starting a second process costs more than it saves
+PARALLEL_MIN_PAGES = 100  # below this, starting a second process costs more than it saves
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
