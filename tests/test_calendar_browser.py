@@ -116,6 +116,25 @@ def test_calendar_model_is_a_pure_function_of_the_issues(site):
     assert [d.day for d in february.weeks[-1]] == [28, 0, 0, 0, 0, 0, 0]  # 2022-02-28 was a Monday
 
 
+def test_a_new_issue_changes_the_identity_of_its_own_year_s_calendar_page_only():
+    """What a calendar page is, apart from the views it reads (its identity for incremental
+    builds), names of its neighbours only their year, which is all it shows of them: a new issue
+    in the latest year leaves the older years' calendar pages as they were."""
+    from types import SimpleNamespace
+
+    from generator.render.deps import value_text
+
+    def identities(dates):
+        issues = [SimpleNamespace(meta=SimpleNamespace(date=d)) for d in dates]
+        return {calendar.year: value_text(calendar) for calendar in build_calendars(issues)}
+
+    before = identities(["2022-03-01", "2023-05-02", "2024-01-09"])
+    after = identities(["2022-03-01", "2023-05-02", "2024-01-09", "2024-02-13"])
+    assert after["2022"] == before["2022"] and after["2023"] == before["2023"] and after["2024"] != before["2024"]
+    new_year = identities(["2022-03-01", "2023-05-02", "2024-01-09", "2025-01-07"])
+    assert new_year["2023"] == before["2023"] and new_year["2024"] != before["2024"]  # 2024 links to 2025 now
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 375])
 def test_calendar_pages_in_chromium(site, browser, width):

@@ -40,6 +40,14 @@ class YearCalendar:
     previous: "YearCalendar | None" = None  # the older year with issues
     next: "YearCalendar | None" = None
 
+    def __repr__(self) -> str:
+        # Its identity for incremental builds (deps.py): its months and issues, and of its
+        # neighbours only the year, which is all the page shows of them. (The default repr took
+        # in every other year's calendar through the chain of neighbours, so that a new issue
+        # changed every calendar page.)
+        neighbours = tuple(c.year if c is not None else None for c in (self.previous, self.next))
+        return f"YearCalendar({self.year!r}, {self.months!r}, {self.year_issues!r}, {neighbours!r})"
+
     @property
     def url(self) -> str:
         return calendar_url(self.year)
