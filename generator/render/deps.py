@@ -137,18 +137,36 @@ def value_text(value) -> str:
     if kind in _SCALARS:  # most fields (this runs for every dependency of the site)
         return repr(value)
     if isinstance(value, Tracked):
-        return repr(object.__getattribute__(value, "dep_key"))
+        return _key_text(object.__getattribute__(value, "dep_key"))
     if isinstance(value, (list, tuple)):
-        if not any(type(item) not in _SCALARS and (isinstance(item, (Tracked, list, tuple)) or _holds_views(item))
-                   for item in value):
-            return repr(value)
-        if all(isinstance(item, Tracked) for item in value):  # a list of views (the same text, sooner)
-            return "[" + ",".join([repr(object.__getattribute__(item, "dep_key")) for item in value]) + "]"
-        return "[" + ",".join(value_text(item) for item in value) + "]"
+        return _sequence_text(value)
     if _holds_views(value):  # a small record linking views (a credit: person and role)
-        return type(value).__name__ + "(" + ",".join(
+        return kind.__name__ + "(" + ",".join(
             f"{name}={value_text(getattr(value, name))}" for name in _field_names(kind)) + ")"
     return repr(value)
+
+
+# A view's key as text: the same views are named in thousands of lists.
+_key_text = functools.lru_cache(maxsize=1 << 17)(repr)
+
+
+def _sequence_text(value) -> str:
+    """A list or tuple: its repr, unless it holds views (or lists or records holding them)."""
+    views = 0
+    for item in value:
+        kind = type(item)
+        if kind in _SCALARS:
+            continue
+        if isinstance(item, Tracked):
+            views += 1
+        elif isinstance(item, (list, tuple)) or _holds_views(item):
+            break
+    else:
+        if not views:
+            return repr(value)
+        if views == len(value):  # a list of views, the most common (the same text, sooner)
+            return "[" + ",".join([_key_text(object.__getattribute__(item, "dep_key")) for item in value]) + "]"
+    return "[" + ",".join([value_text(item) for item in value]) + "]"
 
 
 @functools.lru_cache(maxsize=None)
@@ -160,7 +178,10 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 
 def _holds_views(value) -> bool:
-    return any(isinstance(getattr(value, name), Tracked) for name in _field_names(type(value)))
+    for name in _field_names(type(value)):
+        if isinstance(getattr(value, name), Tracked):
+            return True
+    return False
 
 
 GONE = "gone"  # the digest of a dependency whose view is no longer in the model
