@@ -187,8 +187,8 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
     if drafts:
         report.notices.append(f"{drafts} draft(s) shown, marked 草稿 (--drafts): do not publish this build"
                               if config.show_drafts else f"{drafts} draft(s) kept out of the site (draft: true)")
-    last_digests = None if full else render.last_dependency_digests(
-        caches.load(state_name + ".digests", RENDER_STATE_VERSION), previous)
+    stored_digests = {} if full else caches.load(state_name + ".digests", RENDER_STATE_VERSION)
+    last_digests = None if full else render.last_dependency_digests(stored_digests, previous)
     heap.keep_long_lived()  # the last build's render state: millions of objects, kept to the end
     # The model is made of long-lived objects only (views linking one another): nothing for the
     # cycle collector to find while it is built.
@@ -213,7 +213,8 @@ def build_site(content: ContentSet | Path, output_dir: Path, config: SiteConfig,
         raise
     render.record_issue_urls(site, report)
     caches.save(state_name, RENDER_STATE_VERSION, output.records)
-    caches.save(state_name + ".digests", RENDER_STATE_VERSION, render.dependency_digests(site, output.records))
+    caches.save(state_name + ".digests", RENDER_STATE_VERSION,
+                render.dependency_digests(site, output.records, stored_digests))
     caches.save(counts_name, "site-1", {"articles": len(content.articles), "issues": len(content.issues)})
     caches.save(state_name + ".inputs", RENDER_STATE_VERSION, {
         "inputs": inputs, "listing": uptodate.records_listing(output.records, keep), "files": len(output.records),

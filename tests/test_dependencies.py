@@ -148,7 +148,7 @@ def recorded_site(content: ContentSet, config: SiteConfig) -> tuple[dict, dict]:
     fingerprints = site.fingerprints
     records = {page.url: OutputRecord(fingerprints.of(page, pages[page.url][1]), "", 0, 0, pages[page.url][1],
                                       fingerprints.identity(page)) for page in site.pages}
-    return records, fingerprints.recorded_digests(records)
+    return records, fingerprints.recorded_digests(records)[0]
 
 
 def assert_decides_as_the_fingerprint(content: ContentSet, config: SiteConfig, records: dict, last: dict) -> int:
@@ -240,3 +240,39 @@ def test_after_the_comparison_every_stored_digest_is_known_and_is_the_digest_now
         now = {dependency: fresh.of(dependency) for dependency in last}
         assert {dependency: known[dependency] for dependency in last} == now
         assert any(now[dependency] != last[dependency] for dependency in last)
+
+
+@pytest.mark.parametrize("unreferenced_share", [0.1, -1.0])
+def test_the_stored_digests_cover_every_record_s_dependencies_with_its_digest_now(sample, tmp_path, monkeypatch,
+                                                                                   unreferenced_share):
+    """Build after build (each an edit of the last), what is stored for the next comparison
+    names every dependency of every output record with the digest the model gives it now: a
+    few dependencies no page names any more may stay (up to the allowed share), never one
+    missing. With no share allowed, exactly the records' dependencies are stored."""
+    from generator.caches import folder_key
+    from generator.pipeline import RENDER_STATE_VERSION, build_site
+    from generator.render import fingerprints
+    from generator.render.deps import Digests
+
+    monkeypatch.setattr(fingerprints, "UNREFERENCED_SHARE", unreferenced_share)
+    monkeypatch.setattr(fingerprints, "DIGESTS_PER_PART", 7)  # compared in worker processes
+    monkeypatch.setattr(fingerprints, "PARALLEL_MIN_PARTS", 1)
+    config, caches, output = SiteConfig(page_size=4), Caches(tmp_path / "cache"), tmp_path / "public"
+    state = f"render/{folder_key(output)}.pickle"
+    content = sample
+    for edit in [None, ("article", 3, "title", "改过的标题"), ("article", 0, "tags", ["新话题"]),
+                 ("issue", 1, "date", "2022-01"), ("article", 3, "title", "又改过的标题")]:
+        content = edited(content, edit) if edit else content
+        build_site(content, output, config, caches=caches)
+        records = caches.load(state, RENDER_STATE_VERSION)
+        stored = caches.load(state + ".digests", RENDER_STATE_VERSION)
+        assert render.last_dependency_digests(stored, records) is not None
+        named = set().union(*(record.dependencies for record in records.values() if record.dependencies))
+        model = render.prepare_site(content, config, Caches(None)).model
+        fresh = Digests(model.views_by_key(), model)
+        assert {dependency: stored["digests"][dependency] for dependency in named} == {
+            dependency: fresh.of(dependency) for dependency in named}
+        if unreferenced_share < 0:
+            assert set(stored["digests"]) == named and stored["exact"] == len(named)
+        else:
+            assert len(stored["digests"]) <= stored["exact"] * (1 + unreferenced_share)

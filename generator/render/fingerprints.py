@@ -51,6 +51,9 @@ def page_identity(page, global_key: str) -> str:
 DIGESTS_PER_PART = 8_000
 IDENTITIES_PER_PART = 2_000
 PARALLEL_MIN_PARTS = 4
+# Dependencies no page names any more, kept in the stored digests until they are this share of
+# those named (recorded_digests).
+UNREFERENCED_SHARE = 0.1
 
 
 def _compare_part(context: tuple, part: tuple[str, list]) -> list:
@@ -131,24 +134,36 @@ class Fingerprints:
             return False
         return page.url not in self._moved and self._changed.isdisjoint(record.dependencies)
 
-    def recorded_digests(self, records: dict) -> dict:
-        """The digest of every dependency the records name, for the next build's `last_digests`:
-        computed in this build, or (not changed since) the last build's."""
+    def recorded_digests(self, records: dict, last_exact: int | None = None) -> tuple[dict, int]:
+        """The digest of every dependency the records name, for the next build's `last_digests`,
+        and how many dependencies the records named when they were last counted exactly.
+
+        After a comparison with the last build (`compare_with_last`), every digest known here
+        covers them: the last build's dependencies (kept pages name no others) and whatever the
+        pages rendered now read. Those are stored as they are, without going through every
+        record's dependencies (some two million at a thousand issues); the few that no page
+        names any more cost nothing but a comparison. Once they would be more than
+        `UNREFERENCED_SHARE` of what the records named at the last exact count
+        (`last_exact`), the records are gone through and only what they name is stored."""
+        known = self.digests.computed
+        if (self._changed is not None and isinstance(last_exact, int)
+                and len(known) <= last_exact * (1 + UNREFERENCED_SHARE)):
+            return dict(known), last_exact
         dependencies: set = set()
         for record in records.values():
             if record.dependencies:
                 dependencies.update(record.dependencies)
-        computed, digest_of = self.digests.computed, self.digests.of
+        digest_of = self.digests.of
         last, changed = self._last_digests or {}, self._changed or set()
         recorded = {}
         for dependency in dependencies:
-            digest = computed.get(dependency)
+            digest = known.get(dependency)
             if digest is None:
                 digest = last.get(dependency) if dependency not in changed else None
                 if digest is None:
                     digest = digest_of(dependency)
             recorded[dependency] = digest
-        return recorded
+        return recorded, len(recorded)
 
     def of_value(self, value, keys) -> str:
         """The fingerprint of a generated file that is no page (a feed): `value` is what it is."""

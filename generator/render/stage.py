@@ -129,10 +129,13 @@ def stage_site_files(site: Site, output: StagedOutput, report: RenderReport) -> 
                               "Atom feed and sitemap.xml skipped")
 
 
-def dependency_digests(site: Site, records: dict) -> dict:
+def dependency_digests(site: Site, records: dict, last_stored: dict | None = None) -> dict:
     """What the next build compares its model with (`last_digests`): every dependency the output
-    records name with its digest now, and a digest of the records themselves, which binds the two."""
-    return {"records": _records_token(records), "digests": site.fingerprints.recorded_digests(records)}
+    records name with its digest now (Fingerprints.recorded_digests), and a digest of the records
+    themselves, which binds the two. `last_stored`: what the last build stored (this build's
+    `last_digests` came from it), or None."""
+    digests, exact = site.fingerprints.recorded_digests(records, (last_stored or {}).get("exact"))
+    return {"records": _records_token(records), "digests": digests, "exact": exact}
 
 
 def last_dependency_digests(stored: dict, records: dict) -> dict | None:
