@@ -92,3 +92,50 @@ def test_jieba_is_quiet_on_import(tmp_path):
                             cwd=Path(__file__).resolve().parent.parent)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_documents_counted_before_need_only_their_digest(archive):
+    """An import passes the articles counted by an earlier one as digests: the tags and the
+    counts are those the whole texts give, and a digest never counted is refused."""
+    import copy
+
+    from generator.enrich.tags import text_digest
+
+    articles, whole = archive
+    bodies = [body for _, body in articles]
+    earlier = Tagger(bodies[:-3])
+    later = Tagger(bodies[-3:], copy.deepcopy(earlier.frequencies), [text_digest(b) for b in bodies[:-3]])
+    assert later.frequencies.counts == whole.frequencies.counts
+    for title, body in articles:
+        assert later.tags(title, body) == whole.tags(title, body)
+    with pytest.raises(ValueError, match="never counted"):
+        Tagger([], copy.deepcopy(earlier.frequencies), [text_digest("从未计数的文章")])
+
+
+def test_an_import_reads_again_only_the_articles_whose_body_changed(tmp_path, monkeypatch):
+    """The plain text of an article already in the archive is known by its body's digest from
+    the last import; an edited body is parsed again, and its new text counted."""
+    from generator.caches import Caches
+    from generator.enrich import issues
+    from generator.enrich.tags import DocumentFrequencies, text_digest
+    from generator.records import Article
+
+    def article(path, body):
+        return Article(title="标题", title_generated=False, kicker=None, unit=None, issue=path.split("/")[0],
+                       order=1, kind="article", reporters=[], correspondents=[], photographers=[], tags=[],
+                       date=None, source="seeds/x.txt", source_lines=[1, 2], body=body, path=path)
+
+    archive = [article("a/01-x.md", "民警走访群众。\n\n**图①** 走访现场"), article("b/01-y.md", "开展反诈宣传。")]
+    parsed = []
+    plain_blocks = issues.plain_blocks
+    monkeypatch.setattr(issues, "plain_blocks", lambda body: parsed.append(body) or plain_blocks(body))
+    caches = Caches(tmp_path / "cache")
+    texts, counted = issues._archive_documents(archive, None, caches)
+    assert parsed == [a.body for a in archive] and counted == []
+    frequencies = DocumentFrequencies()
+    frequencies.update({text_digest(t): t for t in texts}, lambda ts: [t.split() for t in ts])
+    parsed.clear()
+    archive[1] = article("b/01-y.md", "开展反诈宣传进社区。")
+    again, counted = issues._archive_documents(archive, frequencies, caches)
+    assert parsed == [archive[1].body]
+    assert counted == [text_digest(texts[0])] and again == [issues._plain_text(plain_blocks(archive[1].body))]
