@@ -9,6 +9,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..content.state import ImportState, sha256_bytes
@@ -32,8 +33,8 @@ class SeedFile:
     data: bytes
     text: str = ""
 
-    @property
-    def sha256(self) -> str:
+    @cached_property
+    def sha256(self) -> str:  # asked for several times per seed, and every seed is read on every build
         return sha256_bytes(self.data)
 
 
@@ -50,10 +51,11 @@ def find_changed_seeds(seeds_dir: Path, content_dir: Path, state: ImportState, r
     issue_ids: dict[str, str] = {}  # normalised issue id -> seed that claimed it first
     by_bytes: dict[str, str] = {}  # sha256 -> seed with those bytes seen first in this folder
     imported_bytes = {issue.seed_sha256: issue_id for issue_id, issue in state.issues.items() if issue.seed_sha256}
+    root = os.path.abspath(project_root)
     for path in sorted(seeds_dir.iterdir()):
         if not path.name.lower().endswith(SEED_SUFFIX):
             continue
-        source = _relative_source(path, project_root)
+        source = _relative_source(path, root)
         issue_id = path.name[: -len(SEED_SUFFIX)]
         try:
             reason = _unusable_seed(path, issue_id, content_dir)
@@ -133,13 +135,15 @@ def _split_one(_, seed: SeedFile) -> tuple[tuple[str, SplitIssue] | Problem, lis
                                           "please report this seed"), notices
 
 
-def _relative_source(path: Path, project_root: Path) -> str:
-    """The seed's path relative to the project root; an absolute path for a seed outside it."""
-    absolute = Path(os.path.abspath(path))  # not resolve(): a symlinked seed keeps its own name
-    try:
-        return absolute.relative_to(Path(os.path.abspath(project_root))).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+def _relative_source(path: Path, project_root: str) -> str:
+    """The seed's path relative to the project root (absolute); an absolute path for a seed
+    outside it. Plain strings: every seed is named on every build."""
+    absolute = os.path.abspath(path)  # not resolve(): a symlinked seed keeps its own name
+    if project_root == os.sep:
+        return absolute.lstrip(os.sep).replace(os.sep, "/")
+    if absolute.startswith(project_root + os.sep):
+        return absolute[len(project_root) + 1:].replace(os.sep, "/")
+    return Path(absolute).as_posix()
 
 
 def _unusable_seed(path: Path, issue_id: str, content_dir: Path) -> str | None:
