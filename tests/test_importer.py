@@ -109,22 +109,3 @@ def test_command_line_build_ends_with_its_summary_and_report_complete(project):
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip().splitlines()[-1].startswith("done in ")
     assert json.loads(report_json.read_text(encoding="utf-8"))["imported_issues"] == [SEED.stem]
-
-
-def test_a_new_issue_does_not_read_the_archive_s_articles_back_to_plain_text(project, monkeypatch):
-    """The word counts behind tags need every archive article's plain text digest. After an
-    import the next one knows them by body digest: only the new issue's articles are read."""
-    from generator.caches import Caches
-    from generator.enrich import issues
-
-    caches = Caches(project / "cache")
-    import_seeds(project / "seeds", project / "content", project_root=project, caches=caches)
-    read = []
-    plain_blocks = issues.plain_blocks
-    monkeypatch.setattr(issues, "plain_blocks", lambda body: read.append(body) or plain_blocks(body))
-    other = sorted((PROJECT_ROOT / "seeds").glob("*.txt"))[2]
-    shutil.copy(other, project / "seeds" / other.name)
-    report = import_seeds(project / "seeds", project / "content", project_root=project, caches=caches)
-    assert report.imported == [other.stem]
-    new_bodies = {a.body for a in load_content(project / "content").issue_articles(other.stem)}
-    assert read and set(read) <= new_bodies

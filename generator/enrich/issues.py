@@ -42,36 +42,30 @@ def enrich_issues(split_issues: list[tuple[SeedFile, SplitIssue]], existing: Con
     resolve_run_together_names(split_issues, existing)
     enricher = _Enricher(existing, [issue for _, issue in split_issues], caches)
     enriched = []
-    plain_digests = enricher.plain_digests
-    for (seed, _), (files, notices, parsed, plain) in zip(split_issues, fork_map(
-            _enrich_one, split_issues, enricher, min_items=4, chunk=2, progress=progress, prepare=load_for_workers)):
+    for (seed, _), (files, notices, parsed) in zip(split_issues, fork_map(_enrich_one, split_issues, enricher,
+                                                                            min_items=4, chunk=2, progress=progress,
+                                                                            prepare=load_for_workers)):
         report.notices.extend(notices)
         enriched.append(EnrichedIssue(seed, files, parsed))
-        plain_digests.update(plain)
-    # The next import knows the new articles' plain text too (when they stay as imported).
-    caches.save(_Enricher.PLAIN_DIGESTS_STORE, plain_text_version(), {"digests": plain_digests})
     return enriched
 
 
 def _enrich_one(enricher: "_Enricher", item: tuple[SeedFile, SplitIssue]
-                ) -> tuple[dict[str, str], list[str], dict[str, object], dict[str, str]]:
-    """Every content file of one split issue (in a worker process), notices about it, the
-    files parsed back as the renderer will read them (articles and the issue's metadata), and
-    the digest of each article's plain text by the digest of its body (`_archive_documents`)."""
+                ) -> tuple[dict[str, str], list[str], dict[str, object]]:
+    """Every content file of one split issue (in a worker process), notices about it, and the
+    files parsed back as the renderer will read them (articles and the issue's metadata)."""
     notices: list[str] = []
     files = _issue_files(item[0], item[1], enricher, notices)
     parsed: dict[str, object] = {}
-    plain: dict[str, str] = {}
     for rel, text in files.items():
         try:
             if rel.endswith("/" + ISSUE_FILE):
                 parsed[rel] = parse_issue(text, rel, item[1].issue_id)
             else:
-                article = parsed[rel] = parse_article(text, rel, [])
-                plain[_body_digest(article.body)] = text_digest(_plain_text(plain_blocks(article.body)))
+                parsed[rel] = parse_article(text, rel, [])
         except ContentError:
             pass  # the renderer reads it and reports the error
-    return files, notices, parsed, plain
+    return files, notices, parsed
 
 
 def resolve_run_together_names(split_issues: list[tuple[SeedFile, SplitIssue]], existing: ContentSet) -> None:
@@ -102,8 +96,8 @@ class _Enricher:
         # issue does not mean segmenting the whole archive again.
         version = vocabulary_key()
         frequencies = caches.load(self.FREQUENCIES_STORE, version).get("frequencies")
-        documents, counted, self.plain_digests = _archive_documents(
-            [a for a in existing.articles if a.issue not in replaced], frequencies, caches)
+        documents, counted = _archive_documents([a for a in existing.articles if a.issue not in replaced],
+                                                frequencies, caches)
         documents += [_plain_text(a.blocks) for issue in new_issues for a in issue.articles]
         self.tagger = Tagger(documents, frequencies, counted)
         caches.save(self.FREQUENCIES_STORE, version, {"frequencies": self.tagger.frequencies})
@@ -132,26 +126,18 @@ def _plain_text(blocks) -> str:
 PLAIN_TEXT_CODE = (Path(__file__), Path(content_format.__file__))  # what makes an article's plain text
 
 
-def plain_text_version() -> str:
-    return source_digest(*PLAIN_TEXT_CODE)
-
-
-def _body_digest(body: str) -> str:
-    return hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def _archive_documents(articles: list[Article], frequencies: DocumentFrequencies | None,
-                       caches: Caches) -> tuple[list[str], list[str], dict[str, str]]:
-    """The texts of the archive's articles the frequencies have not counted, the digests of
-    those they have, and each article's plain-text digest by its body's digest. Which plain
-    text an article's Markdown gives is remembered by the digest of its body (the store's
-    version is the digest of the code that makes it): an unchanged article is neither parsed
-    nor hashed as plain text again, and a changed one always is."""
-    remembered = caches.load(_Enricher.PLAIN_DIGESTS_STORE, plain_text_version()).get("digests") or {}
+                       caches: Caches) -> tuple[list[str], list[str]]:
+    """The texts of the archive's articles the frequencies have not counted, and the digests of
+    those they have. Which plain text an article's Markdown gives is remembered by the digest of
+    its body (with this code's digest as the store's version): an unchanged article is neither
+    parsed nor hashed as plain text again, and a changed one always is."""
+    version = source_digest(*PLAIN_TEXT_CODE)
+    remembered = caches.load(_Enricher.PLAIN_DIGESTS_STORE, version).get("digests") or {}
     counted_before = frequencies.words if frequencies is not None else {}
     documents, counted, digests = [], [], {}
     for article in articles:
-        body = _body_digest(article.body)
+        body = hashlib.sha1(article.body.encode("utf-8", "surrogatepass")).hexdigest()
         digest = remembered.get(body)
         if digest is not None and digest in counted_before:
             counted.append(digest)
@@ -160,7 +146,8 @@ def _archive_documents(articles: list[Article], frequencies: DocumentFrequencies
             digest = text_digest(text)
             documents.append(text)
         digests[body] = digest
-    return documents, counted, digests
+    caches.save(_Enricher.PLAIN_DIGESTS_STORE, version, {"digests": digests})
+    return documents, counted
 
 
 def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices: list[str]) -> dict[str, str]:
