@@ -5,12 +5,9 @@ too (their word counts are kept in the cache, so one new issue does not re-segme
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..caches import Caches, source_digest
-from ..content import format as content_format
+from ..caches import Caches
 from ..content import ISSUE_FILE, ContentError, ContentSet, blocks_to_markdown, format_article, format_issue
 from ..content import parse_article, parse_issue, plain_blocks
 from ..ingest import bylines
@@ -23,7 +20,7 @@ from ..records import Article, Doubt, IssueMeta, SplitArticle, SplitIssue
 from ..report import ImportReport
 from .dates import infer_issue_date, load_sidecar
 from .seednames import parse_seed_name
-from .tags import DocumentFrequencies, Tagger, text_digest, vocabulary_key
+from .tags import Tagger, vocabulary_key
 from .units import UnitRegistry
 
 
@@ -87,19 +84,17 @@ class _Enricher:
     """Units, tags and dates for new articles, with IDF computed over the whole archive."""
 
     FREQUENCIES_STORE = "enrich/document-frequencies.pickle"
-    PLAIN_DIGESTS_STORE = "enrich/plain-text-digests.pickle"
 
     def __init__(self, existing: ContentSet, new_issues: list[SplitIssue], caches: Caches):
         self.units = UnitRegistry.default()
         replaced = {issue.issue_id for issue in new_issues}
+        documents = [_plain_text(plain_blocks(a.body)) for a in existing.articles if a.issue not in replaced]
+        documents += [_plain_text(a.blocks) for issue in new_issues for a in issue.articles]
         # Word counts of the articles imported before are kept in the cache, so that one new
         # issue does not mean segmenting the whole archive again.
         version = vocabulary_key()
         frequencies = caches.load(self.FREQUENCIES_STORE, version).get("frequencies")
-        documents, counted = _archive_documents([a for a in existing.articles if a.issue not in replaced],
-                                                frequencies, caches)
-        documents += [_plain_text(a.blocks) for issue in new_issues for a in issue.articles]
-        self.tagger = Tagger(documents, frequencies, counted)
+        self.tagger = Tagger(documents, frequencies)
         caches.save(self.FREQUENCIES_STORE, version, {"frequencies": self.tagger.frequencies})
 
     def article_fields(self, article: SplitArticle) -> dict:
@@ -121,33 +116,6 @@ def load_for_workers() -> None:
 
 def _plain_text(blocks) -> str:
     return "\n".join(block.text for block in blocks)
-
-
-PLAIN_TEXT_CODE = (Path(__file__), Path(content_format.__file__))  # what makes an article's plain text
-
-
-def _archive_documents(articles: list[Article], frequencies: DocumentFrequencies | None,
-                       caches: Caches) -> tuple[list[str], list[str]]:
-    """The texts of the archive's articles the frequencies have not counted, and the digests of
-    those they have. Which plain text an article's Markdown gives is remembered by the digest of
-    its body (with this code's digest as the store's version): an unchanged article is neither
-    parsed nor hashed as plain text again, and a changed one always is."""
-    version = source_digest(*PLAIN_TEXT_CODE)
-    remembered = caches.load(_Enricher.PLAIN_DIGESTS_STORE, version).get("digests") or {}
-    counted_before = frequencies.words if frequencies is not None else {}
-    documents, counted, digests = [], [], {}
-    for article in articles:
-        body = hashlib.sha1(article.body.encode("utf-8", "surrogatepass")).hexdigest()
-        digest = remembered.get(body)
-        if digest is not None and digest in counted_before:
-            counted.append(digest)
-        else:
-            text = _plain_text(plain_blocks(article.body))
-            digest = text_digest(text)
-            documents.append(text)
-        digests[body] = digest
-    caches.save(_Enricher.PLAIN_DIGESTS_STORE, version, {"digests": digests})
-    return documents, counted
 
 
 def _issue_files(seed: SeedFile, issue: SplitIssue, enricher: _Enricher, notices: list[str]) -> dict[str, str]:

@@ -116,10 +116,7 @@ class Tagger:
 
     Pass the `frequencies` of the previous import to segment only the texts that are new."""
 
-    def __init__(self, documents: Iterable[str], frequencies: DocumentFrequencies | None = None,
-                 counted: Iterable[str] = ()):
-        """`counted`: the digests (`text_digest`) of more documents, already counted in
-        `frequencies`, whose text need not be read again (a digest it does not hold is an error)."""
+    def __init__(self, documents: Iterable[str], frequencies: DocumentFrequencies | None = None):
         self._tokenizer = get_jieba()
         self._tags = word_tags()
         self._topics = load_topics()
@@ -138,10 +135,6 @@ class Tagger:
         self._recent_counts: dict[str, dict[str, int]] = {}
         self.frequencies = frequencies if frequencies is not None else DocumentFrequencies()
         texts = {text_digest(d): d for d in documents}
-        for digest in counted:
-            if digest not in self.frequencies.words:
-                raise ValueError(f"document {digest} was never counted: its text is needed")
-            texts.setdefault(digest, None)
         self.frequencies.update(texts, self._words_of_all)
         self._df = self.frequencies.counts
         self._documents = len(texts)
