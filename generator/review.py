@@ -12,7 +12,6 @@ beside an editor's file, and splitter doubts not yet checked.
 from __future__ import annotations
 
 import difflib
-import glob
 import os
 import sys
 from dataclasses import dataclass
@@ -54,11 +53,8 @@ def pending_new_files(content_dir: Path) -> list[str]:
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
         return []
-    # glob.glob, not Path.glob: this runs on every build, over every file of the archive. Like
-    # Path.glob it skips hidden names (issue folders and files starting with '.').
-    return sorted(f"{os.path.basename(os.path.dirname(p))}/{os.path.basename(p)[:-len(NEW_SUFFIX)]}"
-                  for p in glob.glob(os.path.join(glob.escape(str(content_dir)), "*", "*" + NEW_SUFFIX))
-                  if os.path.isfile(p))
+    return sorted(f"{p.parent.name}/{p.name[:-len(NEW_SUFFIX)]}" for p in content_dir.glob(f"*/*{NEW_SUFFIX}")
+                  if p.is_file() and not p.parent.name.startswith("."))
 
 
 def pending_counts(content_dir: Path, content: ContentSet) -> dict[str, int]:

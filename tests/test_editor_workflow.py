@@ -422,3 +422,22 @@ def test_a_wrong_issue_key_keeps_the_last_good_page(site, capsys):
     assert summary_line(out, "error:") == (f"error: {ISSUE}/01-a.md [issue]: issue '2024b' does not match its folder "
                                            f"'{ISSUE}'; its last good version stays published")
     assert pages(site) == {"01-a.html": before}
+
+
+def test_waiting_new_files_are_those_of_every_issue_folder_not_hidden(tmp_path):
+    """What `pending_new_files` counts on every build is what `content/*/*.new` names in an
+    issue folder not hidden (links followed): a hidden `.new` file in an issue counts too, a
+    folder named `x.new` does not, nor a hidden folder's files."""
+    from generator.review import pending_new_files
+
+    content = tmp_path / "content"
+    for rel in ["甲/01-a.md.new", "甲/.02-b.md.new", "乙/03-c.md.new", ".trash/04-d.md.new", "丙/05-e.md"]:
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text("x", encoding="utf-8")
+    (content / "乙" / "06-f.md.new").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "07-g.md.new").write_text("x", encoding="utf-8")
+    (content / "丁").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    expected = sorted(f"{p.parent.name}/{p.name[:-len('.new')]}" for p in content.glob("*/*.new")
+                      if p.is_file() and not p.parent.name.startswith("."))
+    assert pending_new_files(content) == expected == ["丁/07-g.md", "乙/03-c.md", "甲/.02-b.md", "甲/01-a.md"]
